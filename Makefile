@@ -1,0 +1,39 @@
+# CityFlow: `make up` runs the whole system, `make test` runs every test.
+# Both set up what is missing first (scripts/setup.sh).
+
+SHELL := /bin/bash
+CARGO ?= cargo
+# Component crates (WebAssembly); everything else in the workspace is native.
+COMPONENTS := transport
+TEST_COMPONENTS := probe
+LISTEN ?= 127.0.0.1:3000
+
+.PHONY: up test setup build build-runtime build-components migrate bench clean
+
+setup:
+	@scripts/setup.sh
+
+build-runtime:
+	$(CARGO) build --release --locked -p cityflow
+
+build-components:
+	$(CARGO) build --locked --target wasm32-wasip2 --profile component $(addprefix -p ,$(COMPONENTS) $(TEST_COMPONENTS))
+
+build: build-runtime build-components
+
+migrate: build-runtime
+	set -a; source .env; set +a; target/release/cityflow migrate --create-database
+
+up: setup build migrate
+	@echo "CityFlow on http://$(LISTEN) (Ctrl-C to stop)"
+	set -a; source .env; set +a; exec target/release/cityflow up --listen $(LISTEN) --runtime-config-file runtime-config.toml
+
+test: setup build
+	set -a; source .env; set +a; \
+	$(CARGO) test --release --locked --workspace $(addprefix --exclude ,$(COMPONENTS) $(TEST_COMPONENTS))
+
+bench: setup build
+	set -a; source .env; set +a; bench/run.sh
+
+clean:
+	$(CARGO) clean

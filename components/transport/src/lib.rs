@@ -1,0 +1,60 @@
+//! The transport component: public transport lines over REST/JSON at `/transports`.
+//!
+//! A thin adapter: routing and bytes here, rules in `transport-model`, errors in `api-kit`.
+//! Every 4xx is decided before the database is touched, so a rejected request stores nothing.
+
+mod db;
+mod handlers;
+mod reply;
+
+use api_kit::ApiError;
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use transport_model::{resolve, Target, MOUNT};
+
+#[http_component]
+fn handle(req: Request) -> Response {
+    dispatch(&req).unwrap_or_else(|err| reply::error(&err))
+}
+
+fn dispatch(req: &Request) -> Result<Response, ApiError> {
+    let target = resolve(path_info(req)?)?;
+    match (req.method(), target) {
+        (Method::Get, Target::Collection) => handlers::list(req),
+        (Method::Post, Target::Collection) => handlers::create(req),
+        (Method::Get, Target::Item(id)) => handlers::get(id),
+        (Method::Put, Target::Item(id)) => handlers::replace(req, id),
+        (Method::Delete, Target::Item(id)) => handlers::delete(id),
+        (Method::Options, target) => Ok(reply::options(target.allowed_methods())),
+        (method, target) => Err(ApiError::method_not_allowed(
+            method_name(method),
+            target.allowed_methods(),
+        )),
+    }
+}
+
+/// The path below the mount point. Spin (and the local runtime) pass it in `spin-path-info`,
+/// which stays correct under any `base`; the raw path is only a fallback for hosts without it.
+fn path_info(req: &Request) -> Result<&str, ApiError> {
+    if let Some(info) = req.header("spin-path-info").and_then(|v| v.as_str()) {
+        return Ok(info);
+    }
+    req.path()
+        .strip_prefix(MOUNT)
+        .ok_or_else(|| ApiError::not_found(format!("no resource at {}", req.path())))
+}
+
+fn method_name(method: &Method) -> &str {
+    match method {
+        Method::Get => "GET",
+        Method::Head => "HEAD",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+        Method::Delete => "DELETE",
+        Method::Connect => "CONNECT",
+        Method::Options => "OPTIONS",
+        Method::Trace => "TRACE",
+        Method::Patch => "PATCH",
+        Method::Other(other) => other,
+    }
+}

@@ -1,0 +1,299 @@
+//! Harness for end-to-end tests: starts the real `cityflow` binary on a free port, against
+//! a database created for the test and dropped after it.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// The runtime binary `make test` builds before running the tests.
+pub fn cityflow_bin() -> PathBuf {
+    target_dir().join("release").join("cityflow")
+}
+
+/// Path of a built component, for inline test manifests.
+pub fn component_wasm(crate_name: &str) -> String {
+    target_dir().join("wasm32-wasip2").join("component").join(format!("{crate_name}.wasm")).display().to_string()
+}
+
+/// The Postgres server tests use; override with CITYFLOW_TEST_PG.
+pub fn pg_server() -> String {
+    std::env::var("CITYFLOW_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("CITYFLOW_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_string())
+}
+
+/// A unique lowercase name for per-test databases and key prefixes.
+pub fn unique_name(prefix: &str) -> String {
+    format!("{prefix}_{}_{:08x}", std::process::id(), rand::random::<u32>())
+}
+
+/// A database of its own for one test, created and migrated with `cityflow migrate`,
+/// dropped when the test ends.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    pub fn create() -> Result<TestDb> {
+        let name = unique_name("cityflow_test");
+        let url = format!("{}/{name}", pg_server());
+        let output = Command::new(cityflow_bin())
+            .current_dir(root())
+            .args(["migrate", "--create-database", "--database-url", &url])
+            .output()
+            .context("running cityflow migrate")?;
+        if !output.status.success() {
+            bail!("cityflow migrate failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(TestDb { name, url })
+    }
+
+    pub async fn client(&self) -> tokio_postgres::Client {
+        let (client, conn) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls).await.expect("connect to test database");
+        tokio::spawn(conn);
+        client
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let server = format!("{}/postgres", pg_server());
+        let name = self.name.clone();
+        // Drop may run inside a tokio runtime, which must not block: use a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            rt.block_on(async {
+                let (client, conn) = tokio_postgres::connect(&server, tokio_postgres::NoTls).await.ok()?;
+                tokio::spawn(conn);
+                let quoted: String = client.query_one("SELECT quote_ident($1)", &[&name]).await.ok()?.get(0);
+                client.batch_execute(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")).await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// Options for starting the runtime.
+pub struct AppBuilder {
+    manifest: Option<String>,
+    runtime_config: Option<String>,
+    env: Vec<(String, String)>,
+    args: Vec<String>,
+    database: bool,
+}
+
+impl Default for AppBuilder {
+    fn default() -> Self {
+        Self { manifest: None, runtime_config: None, env: Vec::new(), args: Vec::new(), database: true }
+    }
+}
+
+impl AppBuilder {
+    /// Use this manifest text instead of the repository's spin.toml.
+    pub fn manifest(mut self, toml: impl Into<String>) -> Self {
+        self.manifest = Some(toml.into());
+        self
+    }
+
+    pub fn runtime_config(mut self, toml: impl Into<String>) -> Self {
+        self.runtime_config = Some(toml.into());
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn arg(mut self, arg: &str) -> Self {
+        self.args.push(arg.to_string());
+        self
+    }
+
+    /// Start without creating a test database.
+    pub fn without_database(mut self) -> Self {
+        self.database = false;
+        self
+    }
+
+    /// Starts the runtime; fails with its output if it does not come up.
+    pub async fn try_start(self) -> Result<App> {
+        let db = if self.database { Some(tokio::task::spawn_blocking(TestDb::create).await??) } else { None };
+        let scratch = std::env::temp_dir().join(unique_name("cityflow_app"));
+        std::fs::create_dir_all(&scratch)?;
+        let manifest = match &self.manifest {
+            Some(text) => {
+                let path = scratch.join("spin.toml");
+                std::fs::write(&path, text)?;
+                path
+            }
+            None => root().join("spin.toml"),
+        };
+        let runtime_config = match &self.runtime_config {
+            Some(text) => scratch.join("runtime-config.toml").tap_write(text)?,
+            None if self.manifest.is_none() => root().join("runtime-config.toml"),
+            None => scratch.join("runtime-config.toml").tap_write("")?,
+        };
+        let mut cmd = Command::new(cityflow_bin());
+        // The scratch dir as working directory keeps a developer's .env out of tests.
+        cmd.current_dir(&scratch)
+            .arg("up")
+            .args(["--listen", "127.0.0.1:0", "-f"])
+            .arg(&manifest)
+            .arg("--runtime-config-file")
+            .arg(&runtime_config)
+            .args(&self.args)
+            .env_remove("SPIN_VARIABLE_DB_URL")
+            .env("SPIN_VARIABLE_JWT_SECRET", "test-only-signing-key-0123456789abcdef")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(db) = &db {
+            cmd.env("SPIN_VARIABLE_DB_URL", &db.url);
+        }
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().context("starting cityflow up")?;
+        let logs = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("piped stderr");
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut l = sink.lock().unwrap();
+                l.push_str(&line);
+                l.push('\n');
+            }
+        });
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("Serving ") {
+                    let _ = tx.send(url.trim().to_string());
+                }
+            }
+        });
+        let started = Instant::now();
+        let base = loop {
+            if let Ok(url) = rx.try_recv() {
+                break url;
+            }
+            if let Some(status) = child.try_wait()? {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                bail!("cityflow exited with {status}:\n{}", logs.lock().unwrap());
+            }
+            if started.elapsed() > Duration::from_secs(120) {
+                let _ = child.kill();
+                bail!("cityflow did not come up within 120 s:\n{}", logs.lock().unwrap());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        Ok(App { base, db, child, logs, scratch })
+    }
+
+    pub async fn start(self) -> App {
+        self.try_start().await.expect("cityflow up")
+    }
+}
+
+trait TapWrite {
+    fn tap_write(self, text: &str) -> Result<PathBuf>;
+}
+
+impl TapWrite for PathBuf {
+    fn tap_write(self, text: &str) -> Result<PathBuf> {
+        std::fs::write(&self, text)?;
+        Ok(self)
+    }
+}
+
+/// A running `cityflow up`, killed when dropped.
+pub struct App {
+    base: String,
+    db: Option<TestDb>,
+    child: Child,
+    logs: Arc<Mutex<String>>,
+    scratch: PathBuf,
+}
+
+impl App {
+    /// The repository's spin.toml against a fresh, migrated database.
+    pub async fn start() -> App {
+        AppBuilder::default().start().await
+    }
+
+    pub fn builder() -> AppBuilder {
+        AppBuilder::default()
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// An HTTP/1.1 client.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder().http1_only().timeout(Duration::from_secs(60)).build().expect("http client")
+    }
+
+    /// An HTTP/2 client with prior knowledge (h2c), as gRPC clients connect.
+    pub fn h2_client(&self) -> reqwest::Client {
+        reqwest::Client::builder().http2_prior_knowledge().timeout(Duration::from_secs(60)).build().expect("h2 client")
+    }
+
+    pub async fn db(&self) -> tokio_postgres::Client {
+        self.db.as_ref().expect("this app was started with a database").client().await
+    }
+
+    pub fn database(&self) -> Option<&TestDb> {
+        self.db.as_ref()
+    }
+
+    /// Everything the runtime wrote to stderr so far.
+    pub fn logs(&self) -> String {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// Stops the runtime with SIGTERM and returns its complete stderr.
+    pub fn stop(mut self) -> String {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        self.logs()
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}

@@ -1,0 +1,220 @@
+//! The prepared application: every component compiled once and pre-linked, the
+//! capabilities built from the runtime config, and the router. Requests and events only
+//! ever instantiate from this.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Engine, Store, StoreLimitsBuilder, UpdateDeadline};
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::WasiHttpCtx;
+
+use crate::allowed_hosts::AllowedHosts;
+use crate::host::key_value::KeyValueCapability;
+use crate::host::postgres::PostgresCapability;
+use crate::host::redis::{RedisCapability, RedisClients};
+use crate::host::variables::{self, VariableResolver, VariablesInstance};
+use crate::http::outbound::OutboundHttp;
+use crate::manifest::{self, ComponentDef, HttpTarget, LoadedManifest};
+use crate::output::PrefixedOutput;
+use crate::router::Router;
+use crate::runtime_config::RuntimeConfig;
+use crate::state::InstanceState;
+use crate::stats::Stats;
+
+/// Spin's default when `max_instance_memory` is not configured is unlimited; a city
+/// platform wants one runaway request to cost at most this much.
+pub const DEFAULT_MAX_INSTANCE_MEMORY: u64 = 128 << 20;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub request_timeout: Duration,
+    /// The address this process serves HTTP on, for `http://self` requests.
+    pub listen: std::net::SocketAddr,
+}
+
+pub struct PreparedComponent {
+    pub id: String,
+    pub pre: ProxyPre<InstanceState>,
+    allowed_hosts: Arc<AllowedHosts>,
+    variables: Arc<HashMap<String, String>>,
+    environment: Vec<(String, String)>,
+    key_value_stores: Vec<String>,
+}
+
+pub struct App {
+    pub name: String,
+    pub engine: Engine,
+    pub router: Router<HttpTarget>,
+    pub base: String,
+    pub settings: Settings,
+    pub stats: Stats,
+    components: HashMap<String, Arc<PreparedComponent>>,
+    max_instance_memory: u64,
+    key_value: KeyValueCapability,
+    redis: RedisCapability,
+    postgres: Arc<PostgresCapability>,
+}
+
+impl App {
+    pub async fn load(manifest_path: &Path, runtime_config: Option<&Path>, settings: Settings) -> Result<Arc<App>> {
+        let manifest = manifest::load(manifest_path)?;
+        let runtime_config = RuntimeConfig::load(runtime_config)?;
+        let dotenv = variables::read_dotenv(Path::new(".env"))?;
+        let resolver = VariableResolver::resolve(&manifest.variables, |k| std::env::var(k).ok(), &dotenv)?;
+
+        let max_instance_memory = runtime_config.max_instance_memory.unwrap_or(DEFAULT_MAX_INSTANCE_MEMORY);
+        let engine = crate::engine::build(max_instance_memory)?;
+        let redis_clients = Arc::new(RedisClients::default());
+        let key_value = KeyValueCapability::from_config(&runtime_config.key_value_store, redis_clients.clone());
+        let redis = RedisCapability::new(redis_clients);
+        let postgres = Arc::new(PostgresCapability::new(runtime_config.outbound_pg.max_connections));
+
+        let linker = build_linker(&engine)?;
+        let components = prepare_components(&engine, &linker, &manifest, &resolver, &key_value).await?;
+
+        let routes = manifest.http.routes.iter().map(|r| (r.spec.clone(), r.target.clone())).collect();
+        let (router, warnings) = Router::build(&manifest.http.base, routes).map_err(|e| anyhow!("{e}"))?;
+        for warning in warnings {
+            tracing::warn!("{warning}");
+        }
+
+        Ok(Arc::new(App {
+            name: manifest.app_name,
+            engine,
+            router,
+            base: manifest.http.base,
+            settings,
+            stats: Stats::default(),
+            components,
+            max_instance_memory,
+            key_value,
+            redis,
+            postgres,
+        }))
+    }
+
+    pub fn component(&self, id: &str) -> Option<Arc<PreparedComponent>> {
+        self.components.get(id).cloned()
+    }
+
+    /// A fresh store for one request or event, with its deadline and memory cap armed.
+    pub fn new_store(self: &Arc<Self>, component: &PreparedComponent) -> Store<InstanceState> {
+        let output = PrefixedOutput::new(&component.id);
+        let mut wasi = WasiCtxBuilder::new();
+        wasi.stdout(output.clone()).stderr(output).envs(&component.environment);
+        let state = InstanceState {
+            component_id: component.id.clone(),
+            started: Instant::now(),
+            wasi: wasi.build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+            outbound_http: OutboundHttp::new(self.clone(), component.allowed_hosts.clone()),
+            limits: StoreLimitsBuilder::new()
+                .memory_size(self.max_instance_memory as usize)
+                .trap_on_grow_failure(true)
+                .build(),
+            variables: VariablesInstance::new(component.variables.clone()),
+            key_value: self.key_value.instance(&component.key_value_stores),
+            redis: self.redis.instance(component.allowed_hosts.clone()),
+            postgres: self.postgres.instance(component.allowed_hosts.clone()),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limits);
+        let deadline = self.settings.request_timeout;
+        // Check the deadline every epoch tick and yield to the executor meanwhile, so a
+        // guest spinning on the CPU cannot starve other requests on this worker thread.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |ctx| {
+            if ctx.data().started.elapsed() >= deadline {
+                Ok(UpdateDeadline::Interrupt)
+            } else {
+                Ok(UpdateDeadline::Yield(1))
+            }
+        });
+        store
+    }
+}
+
+fn build_linker(engine: &Engine) -> Result<Linker<InstanceState>> {
+    let mut linker: Linker<InstanceState> = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+    variables::add_to_linker(&mut linker, |s| &mut s.variables)?;
+    KeyValueCapability::add_to_linker(&mut linker, |s| &mut s.key_value)?;
+    RedisCapability::add_to_linker(&mut linker, |s| &mut s.redis)?;
+    PostgresCapability::add_to_linker(&mut linker, |s| &mut s.postgres)?;
+    Ok(linker)
+}
+
+async fn prepare_components(
+    engine: &Engine,
+    linker: &Linker<InstanceState>,
+    manifest: &LoadedManifest,
+    resolver: &VariableResolver,
+    key_value: &KeyValueCapability,
+) -> Result<HashMap<String, Arc<PreparedComponent>>> {
+    // Compile in parallel: start-up time is dominated by code generation.
+    let mut compiling = Vec::new();
+    for def in manifest.components.values() {
+        let engine = engine.clone();
+        let source = def.source.clone();
+        let id = def.id.clone();
+        compiling.push(tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let component = Component::from_file(&engine, &source)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("component `{id}`: cannot load {}", source.display()))?;
+            tracing::info!(component = %id, ms = started.elapsed().as_millis() as u64, "compiled");
+            anyhow::Ok(component)
+        }));
+    }
+    let mut prepared = HashMap::new();
+    for (def, compiled) in manifest.components.values().zip(compiling) {
+        let component = compiled.await??;
+        prepared.insert(def.id.clone(), Arc::new(prepare(def, &component, linker, resolver, key_value)?));
+    }
+    Ok(prepared)
+}
+
+fn prepare(
+    def: &ComponentDef,
+    component: &Component,
+    linker: &Linker<InstanceState>,
+    resolver: &VariableResolver,
+    key_value: &KeyValueCapability,
+) -> Result<PreparedComponent> {
+    let id = &def.id;
+    let instance_pre = linker
+        .instantiate_pre(component)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("component `{id}` imports something this runtime does not provide"))?;
+    let pre = ProxyPre::new(instance_pre)
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("component `{id}` does not export wasi:http/incoming-handler"))?;
+    let hosts = def
+        .allowed_outbound_hosts
+        .iter()
+        .map(|t| resolver.render(t))
+        .collect::<Result<Vec<_>>>()
+        .with_context(|| format!("component `{id}`: allowed_outbound_hosts"))?;
+    let allowed_hosts = AllowedHosts::parse(&hosts).map_err(|e| anyhow!("component `{id}`: allowed_outbound_hosts: {e}"))?;
+    for label in &def.key_value_stores {
+        if !key_value.has_store(label) {
+            bail!("component `{id}` uses key-value store `{label}`, which the runtime config does not define");
+        }
+    }
+    Ok(PreparedComponent {
+        id: id.clone(),
+        pre,
+        allowed_hosts: Arc::new(allowed_hosts),
+        variables: Arc::new(resolver.component_values(def).with_context(|| format!("component `{id}`"))?),
+        environment: def.environment.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        key_value_stores: def.key_value_stores.clone(),
+    })
+}

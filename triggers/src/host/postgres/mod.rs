@@ -1,0 +1,158 @@
+//! `spin:postgres/postgres@4.0.0`: pooled Postgres connections for components.
+//!
+//! Pools are per connection string and shared by all instances, so a request pays for a
+//! pool checkout, not a TCP and auth handshake. Statements are prepared once per pooled
+//! connection and reused. Every address is checked against the component's
+//! `allowed_outbound_hosts` before any connection is attempted.
+
+mod convert;
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use tokio::sync::Mutex;
+use tokio_postgres::NoTls;
+use wasmtime::component::{HasSelf, Linker, Resource, ResourceTable};
+
+use super::spin::postgres::postgres::{self as wit, Error, ParameterValue, RowSet};
+use crate::allowed_hosts::{postgres_targets, AllowedHosts};
+
+const DEFAULT_MAX_CONNECTIONS: usize = 16;
+
+pub struct PostgresCapability {
+    pools: Mutex<HashMap<String, Pool>>,
+    max_connections: usize,
+}
+
+impl PostgresCapability {
+    pub fn new(max_connections: Option<usize>) -> Self {
+        Self {
+            pools: Mutex::default(),
+            max_connections: max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
+        }
+    }
+
+    pub fn add_to_linker<T: Send + 'static>(linker: &mut Linker<T>, get: fn(&mut T) -> &mut PgInstance) -> Result<()> {
+        Ok(wit::add_to_linker::<T, HasSelf<PgInstance>>(linker, get)?)
+    }
+
+    pub fn instance(self: &Arc<Self>, allowed: Arc<AllowedHosts>) -> PgInstance {
+        PgInstance { capability: self.clone(), allowed, table: ResourceTable::new() }
+    }
+
+    async fn pool(&self, address: &str) -> Result<Pool, Error> {
+        let mut pools = self.pools.lock().await;
+        if let Some(pool) = pools.get(address) {
+            return Ok(pool.clone());
+        }
+        let mut config = tokio_postgres::Config::from_str(address)
+            .map_err(|e| Error::ConnectionFailed(format!("invalid connection string: {e}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(5));
+        }
+        let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool = Pool::builder(manager)
+            .max_size(self.max_connections)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(Duration::from_secs(10)))
+            .create_timeout(Some(Duration::from_secs(5)))
+            .recycle_timeout(Some(Duration::from_secs(5)))
+            .build()
+            .map_err(|e| Error::ConnectionFailed(e.to_string()))?;
+        pools.insert(address.to_string(), pool.clone());
+        Ok(pool)
+    }
+
+    /// Current pool sizes, for metrics: (address, in use, idle).
+    pub async fn usage(&self) -> Vec<(String, usize, usize)> {
+        let pools = self.pools.lock().await;
+        pools
+            .iter()
+            .map(|(addr, pool)| {
+                let status = pool.status();
+                (redact(addr), status.size - status.available, status.available)
+            })
+            .collect()
+    }
+}
+
+/// Connection strings carry passwords; never log or export them.
+pub fn redact(address: &str) -> String {
+    match url::Url::parse(address) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => address.split_whitespace().map(|kv| if kv.starts_with("password=") { "password=***" } else { kv }).collect::<Vec<_>>().join(" "),
+    }
+}
+
+pub struct PgConnection {
+    client: deadpool_postgres::Object,
+}
+
+pub struct PgInstance {
+    capability: Arc<PostgresCapability>,
+    allowed: Arc<AllowedHosts>,
+    table: ResourceTable,
+}
+
+impl wit::Host for PgInstance {}
+
+impl wit::HostConnection for PgInstance {
+    async fn open(&mut self, address: String) -> wasmtime::Result<Result<Resource<PgConnection>, Error>> {
+        let targets = match postgres_targets(&address) {
+            Ok(t) => t,
+            Err(e) => return Ok(Err(Error::ConnectionFailed(e))),
+        };
+        for (host, port) in &targets {
+            if let Err(denied) = self.allowed.check_parts("postgres", host, *port) {
+                tracing::warn!(%denied, hint = %denied.hint(), "outbound postgres denied");
+                return Ok(Err(Error::ConnectionFailed(denied.to_string())));
+            }
+        }
+        let pool = match self.capability.pool(&address).await {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        match pool.get().await {
+            Ok(client) => Ok(Ok(self.table.push(PgConnection { client })?)),
+            Err(e) => Ok(Err(Error::ConnectionFailed(e.to_string()))),
+        }
+    }
+
+    async fn query(&mut self, rep: Resource<PgConnection>, statement: String, params: Vec<ParameterValue>) -> wasmtime::Result<Result<RowSet, Error>> {
+        let client = &self.table.get(&rep)?.client;
+        Ok(query(client, &statement, params).await)
+    }
+
+    async fn execute(&mut self, rep: Resource<PgConnection>, statement: String, params: Vec<ParameterValue>) -> wasmtime::Result<Result<u64, Error>> {
+        let client = &self.table.get(&rep)?.client;
+        Ok(execute(client, &statement, params).await)
+    }
+
+    async fn drop(&mut self, rep: Resource<PgConnection>) -> wasmtime::Result<()> {
+        self.table.delete(rep)?;
+        Ok(())
+    }
+}
+
+async fn query(client: &deadpool_postgres::Object, statement: &str, params: Vec<ParameterValue>) -> Result<RowSet, Error> {
+    let params = convert::to_sql_params(params)?;
+    let stmt = client.prepare_cached(statement).await.map_err(convert::query_error)?;
+    let refs = convert::as_refs(&params);
+    let rows = client.query(&stmt, &refs).await.map_err(convert::query_error)?;
+    let columns = stmt.columns().iter().map(convert::column).collect();
+    let rows = rows.iter().map(convert::row).collect::<Result<Vec<_>, _>>()?;
+    Ok(RowSet { columns, rows })
+}
+
+async fn execute(client: &deadpool_postgres::Object, statement: &str, params: Vec<ParameterValue>) -> Result<u64, Error> {
+    let params = convert::to_sql_params(params)?;
+    let stmt = client.prepare_cached(statement).await.map_err(convert::query_error)?;
+    client.execute(&stmt, &convert::as_refs(&params)).await.map_err(convert::query_error)
+}
