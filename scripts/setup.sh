@@ -80,3 +80,19 @@ SELECT format('CREATE ROLE cityflow LOGIN CREATEDB PASSWORD %L', :'pw')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cityflow') \gexec
 SELECT format('ALTER ROLE cityflow LOGIN CREATEDB PASSWORD %L', :'pw') \gexec
 SQL
+
+# --- Python clients for the protocol tests (.venv, git-ignored) ------------------------
+if grep -qv '^\s*\(#\|$\)' tests/requirements.txt; then
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  stamp=.venv/.requirements.sha
+  want=$(sha256sum tests/requirements.txt | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing Python test clients"
+    .venv/bin/pip install -q --disable-pip-version-check -r tests/requirements.txt
+    echo "$want" > "$stamp"
+  fi
+fi

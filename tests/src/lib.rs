@@ -297,3 +297,20 @@ impl Drop for App {
         let _ = std::fs::remove_dir_all(&self.scratch);
     }
 }
+
+/// Runs a Python test client from `tests/python/` with the project's venv (set up by
+/// `scripts/setup.sh`) and returns its stdout; fails with its output if it exits non-zero.
+pub async fn run_python(script: &str, args: &[&str]) -> Result<String> {
+    let python = root().join(".venv/bin/python");
+    let output = tokio::process::Command::new(&python)
+        .arg(root().join("tests/python").join(script))
+        .args(args)
+        .output()
+        .await
+        .with_context(|| format!("running {} (run scripts/setup.sh to create .venv)", python.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !output.status.success() {
+        bail!("{script} failed ({}):\n{stdout}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(stdout)
+}
