@@ -4,8 +4,8 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 # Component crates (WebAssembly); everything else in the workspace is native.
-COMPONENTS := transport
-TEST_COMPONENTS := probe
+COMPONENTS := transport air-quality emergency identity tourism ingest predictor rerouter
+TEST_COMPONENTS := probe mqtt-probe cron-probe
 LISTEN ?= 127.0.0.1:3000
 
 .PHONY: up test setup build build-runtime build-components migrate bench clean
@@ -25,8 +25,8 @@ migrate: build-runtime
 	set -a; source .env; set +a; target/release/cityflow migrate --create-database
 
 up: setup build migrate
-	@echo "CityFlow on http://$(LISTEN) (Ctrl-C to stop)"
-	set -a; source .env; set +a; exec target/release/cityflow up --listen $(LISTEN) --runtime-config-file runtime-config.toml
+	@echo "First admin (once): target/release/cityflow user add --email you@example.org --role admin"
+	LISTEN=$(LISTEN) exec scripts/up.sh
 
 test: setup build
 	set -a; source .env; set +a; \

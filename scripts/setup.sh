@@ -46,6 +46,14 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   for _ in $(seq 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.2; done
 fi
+# A slow subscriber must not lose QoS 1 messages: Mosquitto's default queue of 1000 per
+# session drops the excess, so raise it (bounded, so abandoned sessions cannot grow forever).
+mosquitto_conf=/etc/mosquitto/mosquitto.conf
+if [ -f "$mosquitto_conf" ] && ! grep -q '^max_queued_messages' "$mosquitto_conf"; then
+  say "raising Mosquitto's per-session queue limit"
+  printf '\n# Added by CityFlow scripts/setup.sh: QoS 1 ingest must not drop queued messages.\nmax_queued_messages 1000000\n' | as_root tee -a "$mosquitto_conf" >/dev/null
+  as_root pkill -HUP -x mosquitto || true
+fi
 if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
   say "starting Mosquitto"
   if [ -f /etc/mosquitto/mosquitto.conf ]; then mosquitto -d -c /etc/mosquitto/mosquitto.conf; else mosquitto -d -p 1883; fi

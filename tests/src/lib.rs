@@ -37,6 +37,15 @@ pub fn redis_url() -> String {
     std::env::var("CITYFLOW_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_string())
 }
 
+/// The JWT signing key every test runtime gets as `SPIN_VARIABLE_JWT_SECRET`.
+pub const TEST_JWT_SECRET: &str = "test-only-signing-key-0123456789abcdef";
+
+/// A token for `role`, valid for one hour, signed with the test key.
+pub fn token(role: cityflow_auth::Role) -> String {
+    cityflow_auth::issue(&format!("test-{role}"), role, TEST_JWT_SECRET.as_bytes(), cityflow_auth::now_unix(), 3600)
+        .expect("test token")
+}
+
 /// A unique lowercase name for per-test databases and key prefixes.
 pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}_{}_{:08x}", std::process::id(), rand::random::<u32>())
@@ -96,11 +105,12 @@ pub struct AppBuilder {
     env: Vec<(String, String)>,
     args: Vec<String>,
     database: bool,
+    mqtt_client_prefix: Option<String>,
 }
 
 impl Default for AppBuilder {
     fn default() -> Self {
-        Self { manifest: None, runtime_config: None, env: Vec::new(), args: Vec::new(), database: true }
+        Self { manifest: None, runtime_config: None, env: Vec::new(), args: Vec::new(), database: true, mqtt_client_prefix: None }
     }
 }
 
@@ -126,6 +136,14 @@ impl AppBuilder {
         self
     }
 
+    /// MQTT client ids of this app; give the same prefix to a restarted app so the broker
+    /// redelivers what the first one left unacknowledged. Unique per app by default, so
+    /// apps of parallel tests never take over each other's sessions.
+    pub fn mqtt_client_prefix(mut self, prefix: &str) -> Self {
+        self.mqtt_client_prefix = Some(prefix.to_string());
+        self
+    }
+
     /// Start without creating a test database.
     pub fn without_database(mut self) -> Self {
         self.database = false;
@@ -135,6 +153,7 @@ impl AppBuilder {
     /// Starts the runtime; fails with its output if it does not come up.
     pub async fn try_start(self) -> Result<App> {
         let db = if self.database { Some(tokio::task::spawn_blocking(TestDb::create).await??) } else { None };
+        let mqtt_prefix = self.mqtt_client_prefix.clone().unwrap_or_else(|| unique_name("cityflow-test"));
         let scratch = std::env::temp_dir().join(unique_name("cityflow_app"));
         std::fs::create_dir_all(&scratch)?;
         let manifest = match &self.manifest {
@@ -150,6 +169,11 @@ impl AppBuilder {
             None if self.manifest.is_none() => root().join("runtime-config.toml"),
             None => scratch.join("runtime-config.toml").tap_write("")?,
         };
+        // Sessions under a generated prefix belong to this app alone: remove them when it ends.
+        let mqtt_sessions = match &self.mqtt_client_prefix {
+            Some(_) => Vec::new(),
+            None => mqtt_client_ids(&std::fs::read_to_string(&manifest)?, &mqtt_prefix),
+        };
         let mut cmd = Command::new(cityflow_bin());
         // The scratch dir as working directory keeps a developer's .env out of tests.
         cmd.current_dir(&scratch)
@@ -159,8 +183,11 @@ impl AppBuilder {
             .arg("--runtime-config-file")
             .arg(&runtime_config)
             .args(&self.args)
+            .args(["--admin-listen", "127.0.0.1:0"])
+            .arg("--mqtt-client-prefix")
+            .arg(&mqtt_prefix)
             .env_remove("SPIN_VARIABLE_DB_URL")
-            .env("SPIN_VARIABLE_JWT_SECRET", "test-only-signing-key-0123456789abcdef")
+            .env("SPIN_VARIABLE_JWT_SECRET", TEST_JWT_SECRET)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -184,16 +211,20 @@ impl AppBuilder {
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
+            let mut admin = String::new();
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("Admin ") {
+                    admin = url.trim().to_string();
+                }
                 if let Some(url) = line.strip_prefix("Serving ") {
-                    let _ = tx.send(url.trim().to_string());
+                    let _ = tx.send((url.trim().to_string(), admin.clone()));
                 }
             }
         });
         let started = Instant::now();
-        let base = loop {
-            if let Ok(url) = rx.try_recv() {
-                break url;
+        let (base, admin) = loop {
+            if let Ok(urls) = rx.try_recv() {
+                break urls;
             }
             if let Some(status) = child.try_wait()? {
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -205,7 +236,7 @@ impl AppBuilder {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
-        Ok(App { base, db, child, logs, scratch })
+        Ok(App { base, admin, db, child, logs, scratch, mqtt_sessions })
     }
 
     pub async fn start(self) -> App {
@@ -227,6 +258,9 @@ impl TapWrite for PathBuf {
 /// A running `cityflow up`, killed when dropped.
 pub struct App {
     base: String,
+    admin: String,
+    /// MQTT client ids whose persistent sessions are removed from the broker on drop.
+    mqtt_sessions: Vec<String>,
     db: Option<TestDb>,
     child: Child,
     logs: Arc<Mutex<String>>,
@@ -249,6 +283,11 @@ impl App {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A URL on the admin listener (`/metrics`, `/healthz`, `/readyz`).
+    pub fn admin_url(&self, path: &str) -> String {
+        format!("{}{path}", self.admin)
     }
 
     /// An HTTP/1.1 client.
@@ -274,6 +313,21 @@ impl App {
         self.logs.lock().unwrap().clone()
     }
 
+    /// Waits up to `within` for `needle` to appear in the runtime's stderr (log lines arrive
+    /// through a pipe, a moment after the response that caused them).
+    pub async fn wait_for_log(&self, needle: &str, within: Duration) -> bool {
+        let started = Instant::now();
+        loop {
+            if self.logs().contains(needle) {
+                return true;
+            }
+            if started.elapsed() > within {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Stops the runtime with SIGTERM and returns its complete stderr.
     pub fn stop(mut self) -> String {
         let pid = self.child.id().to_string();
@@ -294,6 +348,15 @@ impl Drop for App {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let sessions = std::mem::take(&mut self.mqtt_sessions);
+        if !sessions.is_empty() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                rt.block_on(async { futures_util::future::join_all(sessions.into_iter().map(end_mqtt_session)).await });
+                Some(())
+            })
+            .join();
+        }
         let _ = std::fs::remove_dir_all(&self.scratch);
     }
 }
@@ -313,4 +376,39 @@ pub async fn run_python(script: &str, args: &[&str]) -> Result<String> {
         bail!("{script} failed ({}):\n{stdout}\n{}", output.status, String::from_utf8_lossy(&output.stderr));
     }
     Ok(stdout)
+}
+
+/// The client ids `cityflow up --mqtt-client-prefix <prefix>` uses for a manifest's MQTT
+/// subscriptions: `<prefix>-<component>-<index>`, in manifest order.
+fn mqtt_client_ids(manifest: &str, prefix: &str) -> Vec<String> {
+    let Ok(doc) = manifest.parse::<toml::Table>() else { return Vec::new() };
+    let triggers = doc.get("trigger").and_then(|t| t.get("mqtt")).and_then(|m| m.as_array()).cloned().unwrap_or_default();
+    triggers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| Some(format!("{prefix}-{}-{i}", t.get("component")?.as_str()?)))
+        .collect()
+}
+
+/// Connects with a clean session under `client_id`, which makes the broker drop the
+/// persistent session (and anything queued for it) that a test app left behind.
+async fn end_mqtt_session(client_id: String) {
+    let mut options = rumqttc::MqttOptions::new(client_id, "127.0.0.1", 1883);
+    options.set_clean_session(true);
+    let (client, mut eventloop) = rumqttc::AsyncClient::new(options, 4);
+    let connected = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            match eventloop.poll().await {
+                Ok(rumqttc::Event::Incoming(rumqttc::Packet::ConnAck(_))) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+    })
+    .await
+    .unwrap_or(false);
+    if connected {
+        let _ = client.disconnect().await;
+        let _ = tokio::time::timeout(Duration::from_millis(500), async { while eventloop.poll().await.is_ok() {} }).await;
+    }
 }

@@ -113,7 +113,7 @@ async fn outbound_http_is_denied_unless_allowed() {
     let (status, v) = call(&denied, &format!("do=http&url={target}")).await;
     assert_eq!(status, 502, "{v}");
     assert!(v["error"].as_str().unwrap().to_lowercase().contains("denied"), "{v}");
-    assert!(denied.logs().contains("not permitted"), "{}", denied.logs());
+    assert!(denied.wait_for_log("not permitted", std::time::Duration::from_secs(5)).await, "{}", denied.logs());
 
     let allowed = App::builder()
         .without_database()

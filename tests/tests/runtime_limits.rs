@@ -58,7 +58,7 @@ async fn infinite_loop_is_killed_while_others_are_served() {
     let (status, elapsed) = looping.await.unwrap();
     assert_eq!(status, 503);
     assert!(elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(10), "{elapsed:?}");
-    assert!(app.logs().contains("deadline"), "{}", app.logs());
+    assert!(app.wait_for_log("deadline", Duration::from_secs(5)).await, "{}", app.logs());
 
     // And the runtime keeps serving afterwards.
     assert_eq!(client.get(app.url("/fine/z")).send().await.unwrap().status(), 200);
@@ -75,7 +75,7 @@ async fn memory_hog_traps_while_others_are_served() {
     let resp = client.get(app.url("/fine/y")).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(hog.await.unwrap(), 500);
-    assert!(app.logs().contains("memory limit"), "{}", app.logs());
+    assert!(app.wait_for_log("memory limit", Duration::from_secs(5)).await, "{}", app.logs());
     assert_eq!(client.get(app.url("/fine/z")).send().await.unwrap().status(), 200);
 }
 

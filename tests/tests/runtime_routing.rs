@@ -145,9 +145,8 @@ async fn component_output_is_prefixed_and_requests_are_logged() {
     let app = App::builder().without_database().manifest(manifest()).start().await;
     let (status, _) = echo(&app, "/wild/p?do=print&text=hello").await;
     assert_eq!(status, 200);
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(app.wait_for_log("[wild] probe says hello", std::time::Duration::from_secs(5)).await, "{}", app.logs());
     let logs = app.logs();
-    assert!(logs.contains("[wild] probe says hello"), "{logs}");
     assert!(logs.contains("component=\"wild\"") || logs.contains("component=wild"), "{logs}");
     assert!(logs.contains("status=200"), "{logs}");
 }

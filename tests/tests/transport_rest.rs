@@ -1,7 +1,9 @@
 //! End-to-end tests of the transport component (REST/JSON at `/transports`) on the real
 //! runtime and a freshly migrated database per test (13 seeded Paris lines, 9 operational).
+//! Writes carry test tokens: POST/PUT an operator's, DELETE an admin's.
 
-use cityflow_tests::App;
+use cityflow_auth::Role;
+use cityflow_tests::{token, App};
 use reqwest::{header, Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -29,9 +31,11 @@ async fn get(app: &App, path: &str) -> (StatusCode, Value) {
     (status, body_json(resp).await)
 }
 
+/// A write as an operator (the least role allowed to create and replace lines).
 async fn send_json(app: &App, method: reqwest::Method, path: &str, body: &Value) -> Response {
     app.client()
         .request(method, app.url(path))
+        .bearer_auth(token(Role::Operator))
         .header(header::CONTENT_TYPE, "application/json")
         .body(body.to_string())
         .send()
@@ -297,6 +301,7 @@ async fn delete_returns_204_then_404() {
     let resp = app
         .client()
         .delete(app.url("/transports/13"))
+        .bearer_auth(token(Role::Admin))
         .send()
         .await
         .unwrap();
@@ -311,6 +316,7 @@ async fn delete_returns_204_then_404() {
     let resp = app
         .client()
         .delete(app.url("/transports/13"))
+        .bearer_auth(token(Role::Admin))
         .send()
         .await
         .unwrap();
@@ -397,6 +403,7 @@ async fn malformed_json_is_400_and_wrong_media_type_is_415() {
         let resp = app
             .client()
             .post(app.url("/transports"))
+            .bearer_auth(token(Role::Operator))
             .header(header::CONTENT_TYPE, "application/json")
             .body(raw)
             .send()
@@ -408,6 +415,7 @@ async fn malformed_json_is_400_and_wrong_media_type_is_415() {
     let resp = app
         .client()
         .post(app.url("/transports"))
+        .bearer_auth(token(Role::Operator))
         .header(header::CONTENT_TYPE, "text/plain")
         .body(new_line().to_string())
         .send()
@@ -470,4 +478,72 @@ async fn h2c_get_works() {
         body_json(resp).await.as_array().unwrap().len(),
         SEEDED_OPERATIONAL
     );
+}
+
+async fn line_row(app: &App, id: i64) -> Option<(String, String, String)> {
+    app.db()
+        .await
+        .query_opt("SELECT mode, route, status FROM transports WHERE id = $1", &[&id])
+        .await
+        .expect("read line")
+        .map(|row| (row.get(0), row.get(1), row.get(2)))
+}
+
+/// Sends a write with the given `authorization` header (or none).
+async fn write_as(app: &App, method: reqwest::Method, path: &str, authorization: Option<&str>) -> Response {
+    let mut request = app.client().request(method, app.url(path));
+    if let Some(value) = authorization {
+        request = request.header(header::AUTHORIZATION, value);
+    }
+    request.header(header::CONTENT_TYPE, "application/json").body(new_line().to_string()).send().await.expect("send")
+}
+
+#[tokio::test]
+async fn writes_without_a_valid_token_are_401_and_change_nothing() {
+    let app = App::start().await;
+    let before = line_row(&app, 1).await.expect("seeded line 1");
+    let bad_headers = [
+        None,
+        Some("Bearer".to_string()),
+        Some("Bearer not.a.token".to_string()),
+        Some(format!("Basic {}", "YWRtaW46YWRtaW4xMjM=")),
+        Some(format!("Bearer {}", cityflow_auth::issue("x", Role::Admin, b"some-other-signing-key-0123456789abcdef", cityflow_auth::now_unix(), 3600).unwrap())),
+    ];
+    for header in &bad_headers {
+        for (method, path) in [
+            (reqwest::Method::POST, "/transports"),
+            (reqwest::Method::PUT, "/transports/1"),
+            (reqwest::Method::DELETE, "/transports/1"),
+        ] {
+            let resp = write_as(&app, method.clone(), path, header.as_deref()).await;
+            assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{method} {path} with {header:?}");
+            assert!(resp.headers()[header::WWW_AUTHENTICATE].to_str().unwrap().starts_with("Bearer"));
+            assert_error(&body_json(resp).await, "unauthenticated", None);
+        }
+    }
+    assert_eq!(line_row(&app, 1).await, Some(before));
+    assert_eq!(row_count(&app).await, SEEDED as i64);
+}
+
+#[tokio::test]
+async fn roles_below_the_minimum_are_403_and_change_nothing() {
+    let app = App::start().await;
+    let before = line_row(&app, 1).await.expect("seeded line 1");
+    let viewer = format!("Bearer {}", token(Role::Viewer));
+    let operator = format!("Bearer {}", token(Role::Operator));
+    for (method, path, who) in [
+        (reqwest::Method::POST, "/transports", &viewer),
+        (reqwest::Method::PUT, "/transports/1", &viewer),
+        (reqwest::Method::DELETE, "/transports/1", &viewer),
+        (reqwest::Method::DELETE, "/transports/1", &operator),
+    ] {
+        let resp = write_as(&app, method.clone(), path, Some(who)).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{method} {path}");
+        assert_error(&body_json(resp).await, "forbidden", None);
+    }
+    assert_eq!(line_row(&app, 1).await, Some(before));
+    assert_eq!(row_count(&app).await, SEEDED as i64);
+    // Reads stay public.
+    let (status, _) = get(&app, "/transports/1").await;
+    assert_eq!(status, StatusCode::OK);
 }

@@ -26,7 +26,14 @@ pub fn build(max_instance_memory: u64) -> Result<Engine> {
         .max_component_instance_size(1 << 20)
         .max_core_instances_per_component(32)
         .max_tables_per_component(32)
-        .max_memories_per_component(4);
+        .max_memories_per_component(4)
+        // Return freed slots' pages to the kernel in batches: one madvise and TLB shootdown
+        // per 32 instances instead of one each. (Keeping linear memory resident instead
+        // costs a memset of the kept bytes per instance, which measured slower here: the
+        // guest's shadow stack makes its first MiB mostly untouched.)
+        .table_keep_resident(64 << 10)
+        .async_stack_keep_resident(64 << 10)
+        .decommit_batch_size(32);
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     let engine = match Engine::new(&config) {
         Ok(engine) => engine,

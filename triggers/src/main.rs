@@ -2,18 +2,24 @@
 //! Spin CLI, and carries the project's operational commands.
 
 mod allowed_hosts;
+mod admin;
 mod app;
+mod cron;
 mod engine;
 mod host;
 mod http;
 mod manifest;
+mod metrics;
 mod migrate;
+mod mqtt;
 mod output;
+mod readiness;
 mod router;
 mod runtime_config;
 mod state;
 mod stats;
 mod template;
+mod user;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -54,7 +60,24 @@ enum Command {
         /// Longest a request may run before its instance is killed.
         #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
         request_timeout: Duration,
+        /// MQTT client ids start with this; keep it stable across restarts so the broker
+        /// redelivers what was not acknowledged. Defaults to `cityflow-<app name>`.
+        #[arg(long)]
+        mqtt_client_prefix: Option<String>,
+        /// MQTT messages handled at once per subscription (order is kept per topic).
+        #[arg(long, default_value_t = 1)]
+        mqtt_concurrency: usize,
+        /// Admin listener for /metrics, /healthz and /readyz.
+        #[arg(long, default_value = "127.0.0.1:9090")]
+        admin_listen: SocketAddr,
     },
+    /// Manage CityFlow accounts directly in the database (e.g. the first admin).
+    User {
+        #[command(subcommand)]
+        action: user::UserCommand,
+    },
+    /// Publish simulated (or replayed Paris Open Data) traffic sensor readings over MQTT.
+    Simulate(cityflow_simulator::SimulateOptions),
     /// Apply the SQL migrations in order, each once.
     Migrate {
         /// Database URL; defaults to the `db_url` variable (SPIN_VARIABLE_DB_URL or .env).
@@ -68,41 +91,63 @@ enum Command {
     },
 }
 
-fn init_logging(format: LogFormat) {
+/// Log lines are written by a background thread so request handling never waits on stderr;
+/// keep the returned guard alive so lines are flushed at exit.
+fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CITYFLOW_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,wasmtime_wasi_http=warn"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(std::io::stderr);
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(writer);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
+    guard
 }
 
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    let log_guard = init_logging(cli.log_format);
     if let Err(e) = run(cli.command).await {
         eprintln!("Error: {e:#}");
+        drop(log_guard);
         std::process::exit(1);
     }
 }
 
 async fn run(command: Command) -> Result<()> {
     match command {
-        Command::Up { listen, manifest, runtime_config_file, request_timeout } => {
+        Command::Up { listen, manifest, runtime_config_file, request_timeout, mqtt_client_prefix, mqtt_concurrency, admin_listen } => {
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             let listen = listener.local_addr()?;
             let settings = app::Settings { request_timeout, listen };
             let app = app::App::load(&manifest, runtime_config_file.as_deref(), settings).await?;
+            let admin = tokio::net::TcpListener::bind(admin_listen).await.with_context(|| format!("cannot listen on {admin_listen} (admin)"))?;
+            println!("{}", admin::bind_message(admin.local_addr()?));
+            tokio::spawn(admin::serve(app.clone(), admin));
             tracing::info!(app = %app.name, "serving on http://{listen}");
             println!("Serving http://{listen}");
+            if let Some(mqtt) = app.mqtt.clone() {
+                let options = mqtt::MqttRunOptions {
+                    client_prefix: mqtt_client_prefix.unwrap_or_else(|| format!("cityflow-{}", app.name)),
+                    concurrency: mqtt_concurrency,
+                };
+                tokio::spawn(mqtt::run(app.clone(), mqtt, options));
+            }
+            if !app.cron.is_empty() {
+                tokio::spawn(cron::run(app.clone(), app.cron.clone()));
+            }
             http::server::serve(app.clone(), listener, shutdown_signal()).await?;
             tracing::info!("{}", app.stats.instantiation_summary());
             eprintln!("{}", app.stats.instantiation_summary());
             Ok(())
         }
+        Command::User { action } => user::run(action, default_database_url).await,
+        Command::Simulate(options) => cityflow_simulator::run(options).await,
         Command::Migrate { database_url, dir, create_database } => {
             let url = match database_url {
                 Some(url) => url,

@@ -103,8 +103,6 @@ pub enum RouteProblem {
 pub struct Router<T> {
     /// Public routes, highest precedence first.
     routes: Vec<RouteEntry<T>>,
-    /// `{ private = true }` targets, in manifest order.
-    private_targets: Vec<T>,
 }
 
 #[derive(Debug, Clone)]
@@ -169,17 +167,14 @@ impl<T: fmt::Display> Router<T> {
         routes: Vec<(RouteSpec, T)>,
     ) -> Result<(Router<T>, Vec<String>), RouteError> {
         let mut warnings = Vec::new();
-        let mut private_targets = Vec::new();
         // Manifest order with byte-identical routes merged: the slot of the first occurrence
         // keeps its position and takes the latest target, like Spin's IndexMap.
         let mut unique: Vec<RouteEntry<T>> = Vec::new();
 
         for (spec, target) in routes {
             let raw_route = match spec {
-                RouteSpec::Private => {
-                    private_targets.push(target);
-                    continue;
-                }
+                // Private targets are reached by service chaining, never through the router.
+                RouteSpec::Private => continue,
                 RouteSpec::Path(raw_route) => raw_route,
             };
             let entry = RouteEntry::new(base, raw_route, target)?;
@@ -226,7 +221,6 @@ impl<T: fmt::Display> Router<T> {
         Ok((
             Router {
                 routes: ordered,
-                private_targets,
             },
             warnings,
         ))
@@ -264,15 +258,11 @@ impl<T> Router<T> {
 
     /// Public routes in precedence order (highest first): the route as written and its
     /// target.
+    #[cfg(test)]
     pub fn routes(&self) -> impl Iterator<Item = (&str, &T)> {
         self.routes
             .iter()
             .map(|entry| (entry.raw_route.as_str(), &entry.target))
-    }
-
-    /// Targets declared with `route = { private = true }`, in manifest order.
-    pub fn private_targets(&self) -> impl Iterator<Item = &T> {
-        self.private_targets.iter()
     }
 }
 
@@ -1017,10 +1007,6 @@ mod tests {
         assert!(warnings.is_empty());
         assert_eq!(target_of(&r, "/worker").as_deref(), Some("public"));
         assert_eq!(r.routes().count(), 1);
-        assert_eq!(
-            r.private_targets().collect::<Vec<_>>(),
-            ["worker", "mailer"]
-        );
     }
 
     #[test]

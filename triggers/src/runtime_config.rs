@@ -21,6 +21,9 @@ use anyhow::{anyhow, Context, Result};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+/// Keys Spin defines but this runtime does not act on (`state_dir`, `log_dir`, the outbound
+/// tables other than `outbound_pg`) are accepted, so the same file serves `spin up`.
+#[allow(dead_code)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuntimeConfig {

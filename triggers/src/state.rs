@@ -9,6 +9,7 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::host::key_value::KeyValueInstance;
+use crate::host::mqtt::MqttInstance;
 use crate::host::postgres::PgInstance;
 use crate::host::redis::RedisInstance;
 use crate::host::variables::VariablesInstance;
@@ -26,6 +27,7 @@ pub struct InstanceState {
     pub key_value: KeyValueInstance,
     pub redis: RedisInstance,
     pub postgres: PgInstance,
+    pub mqtt: MqttInstance,
 }
 
 impl WasiView for InstanceState {

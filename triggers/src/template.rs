@@ -88,6 +88,7 @@ impl Template {
     }
 
     /// True when the template references no variable (rendering returns it unchanged).
+    #[cfg(test)]
     pub fn is_literal(&self) -> bool {
         self.parts
             .iter()

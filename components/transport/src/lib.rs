@@ -2,12 +2,15 @@
 //!
 //! A thin adapter: routing and bytes here, rules in `transport-model`, errors in `api-kit`.
 //! Every 4xx is decided before the database is touched, so a rejected request stores nothing.
+//! Writes need a bearer token (`cityflow-auth`): POST/PUT an operator, DELETE an admin.
 
+mod auth;
 mod db;
 mod handlers;
 mod reply;
 
 use api_kit::ApiError;
+use cityflow_auth::Role;
 use spin_sdk::http::{Method, Request, Response};
 use spin_sdk::http_component;
 use transport_model::{resolve, Target, MOUNT};
@@ -21,10 +24,11 @@ fn dispatch(req: &Request) -> Result<Response, ApiError> {
     let target = resolve(path_info(req)?)?;
     match (req.method(), target) {
         (Method::Get, Target::Collection) => handlers::list(req),
-        (Method::Post, Target::Collection) => handlers::create(req),
+        // Reads are public; writes need an operator, deletes an admin.
+        (Method::Post, Target::Collection) => auth::require(req, Role::Operator).and_then(|_| handlers::create(req)),
         (Method::Get, Target::Item(id)) => handlers::get(id),
-        (Method::Put, Target::Item(id)) => handlers::replace(req, id),
-        (Method::Delete, Target::Item(id)) => handlers::delete(id),
+        (Method::Put, Target::Item(id)) => auth::require(req, Role::Operator).and_then(|_| handlers::replace(req, id)),
+        (Method::Delete, Target::Item(id)) => auth::require(req, Role::Admin).and_then(|_| handlers::delete(id)),
         (Method::Options, target) => Ok(reply::options(target.allowed_methods())),
         (method, target) => Err(ApiError::method_not_allowed(
             method_name(method),

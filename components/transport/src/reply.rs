@@ -32,6 +32,9 @@ pub fn error(err: &ApiError) -> Response {
     if let Some(allow) = err.allow() {
         builder.header("allow", allow);
     }
+    if err.status() == 401 {
+        builder.header("www-authenticate", "Bearer realm=\"cityflow\"");
+    }
     builder.build()
 }
 

@@ -4,6 +4,7 @@
 //! store owns for exactly one request or event.
 
 pub mod key_value;
+pub mod mqtt;
 pub mod postgres;
 pub mod redis;
 pub mod variables;
@@ -15,10 +16,7 @@ wasmtime::component::bindgen!({
     with: {
         "fermyon:spin/redis.connection": redis::RedisConnection,
         "fermyon:spin/key-value.store": key_value::OpenStore,
-        "fermyon:spin/mqtt.connection": MqttConnection,
+        "fermyon:spin/mqtt.connection": mqtt::MqttConnection,
         "spin:postgres/postgres.connection": postgres::PgConnection,
     },
 });
-
-/// Outbound MQTT arrives with the MQTT trigger; until then `open` reports that plainly.
-pub struct MqttConnection;

@@ -15,6 +15,7 @@ use wasmtime::component::{HasSelf, Linker, Resource, ResourceTable};
 
 use super::fermyon::spin::redis::{self as wit, Error, RedisParameter, RedisResult};
 use crate::allowed_hosts::AllowedHosts;
+use crate::metrics::METRICS;
 
 /// Shared Redis connections, by address.
 #[derive(Default)]
@@ -32,10 +33,19 @@ impl RedisClients {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Duration::from_secs(2))
             .set_response_timeout(Duration::from_secs(5))
-            .set_number_of_retries(2);
+            // Fail fast when Redis is down so callers can degrade; the manager reconnects on
+            // later use. (Retries here would wait ~1 s, then ~60 s, past any request deadline.)
+            .set_number_of_retries(0);
         let conn = client.get_connection_manager_with_config(config).await?;
         connections.insert(address.to_string(), conn.clone());
         Ok(conn)
+    }
+}
+
+impl RedisClients {
+    pub async fn ping(&self, address: &str) -> Result<(), String> {
+        let mut conn = self.connect(address).await.map_err(|e| e.to_string())?;
+        redis::cmd("PING").query_async::<String>(&mut conn).await.map(|_| ()).map_err(|e| e.to_string())
     }
 }
 
@@ -80,6 +90,14 @@ impl RedisInstance {
     }
 }
 
+/// `host:port` of a Redis URL, without credentials, for metric labels.
+fn redis_host(address: &str) -> String {
+    url::Url::parse(address)
+        .ok()
+        .map(|u| format!("{}:{}", u.host_str().unwrap_or_default(), u.port().unwrap_or(6379)))
+        .unwrap_or_else(|| "invalid".to_string())
+}
+
 fn other(e: impl std::fmt::Display) -> Error {
     Error::Other(e.to_string())
 }
@@ -99,13 +117,21 @@ impl wit::HostConnection for RedisInstance {
         if redis::parse_redis_url(&address).is_none() {
             return Ok(Err(Error::InvalidAddress));
         }
+        let label = redis_host(&address);
         if let Err(denied) = self.allowed.check_url(&address, "redis") {
             tracing::warn!(%denied, hint = %denied.hint(), "outbound redis denied");
+            METRICS.outbound("redis", &label, "denied");
             return Ok(Err(other(denied)));
         }
         match self.clients.connect(&address).await {
-            Ok(conn) => Ok(Ok(self.table.push(RedisConnection { conn })?)),
-            Err(e) => Ok(Err(other(format!("cannot connect to redis: {e}")))),
+            Ok(conn) => {
+                METRICS.outbound("redis", &label, "ok");
+                Ok(Ok(self.table.push(RedisConnection { conn })?))
+            }
+            Err(e) => {
+                METRICS.outbound("redis", &label, "error");
+                Ok(Err(other(format!("cannot connect to redis: {e}"))))
+            }
         }
     }
 

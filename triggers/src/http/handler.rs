@@ -15,6 +15,7 @@ use wasmtime_wasi_http::WasiHttpView;
 use super::body;
 use crate::app::{App, PreparedComponent};
 use crate::manifest::HttpTarget;
+use crate::metrics::{status_class, METRICS};
 use crate::router;
 
 /// How a guest invocation ended when it produced no response of its own.
@@ -25,6 +26,9 @@ enum Failure {
     NoResponse,
 }
 
+/// Header carrying the id that ties one request's log lines together across chaining.
+pub const REQUEST_ID: &str = "x-request-id";
+
 impl App {
     /// Entry point for requests from the listener.
     pub async fn handle<B>(self: &Arc<Self>, mut req: Request<B>, client: SocketAddr) -> Response<HyperOutgoingBody>
@@ -33,11 +37,10 @@ impl App {
         B::Error: Into<wasmtime_wasi_http::Error>,
     {
         let started = Instant::now();
-        let method = req.method().clone();
-        let path = req.uri().path().to_string();
-        let Some(matched) = self.router.route(&path) else {
+        let request_id = request_id(req.headers());
+        let Some(matched) = self.router.route(req.uri().path()) else {
             let resp = body::text(404, "Not Found");
-            log_request(None, "", &method, &path, resp.status().as_u16(), started);
+            record(&RequestLog::new(&req, "-", "-", &request_id), resp.status().as_u16(), started);
             return resp;
         };
         let route = matched.raw_route.to_string();
@@ -46,14 +49,15 @@ impl App {
         match matched.target.clone() {
             HttpTarget::Static(response) => {
                 let resp = static_response(&response);
-                log_request(None, &route, &method, &path, resp.status().as_u16(), started);
+                record(&RequestLog::new(&req, "-", &route, &request_id), resp.status().as_u16(), started);
                 resp
             }
             HttpTarget::Component(id) => {
                 let component = self.component(&id).expect("validated: routes name defined components");
-                set_spin_headers(req.headers_mut(), headers);
-                let resp = self.invoke(&component, req).await;
-                log_request(Some(&id), &route, &method, &path, resp.status().as_u16(), started);
+                let log = RequestLog::new(&req, &id, &route, &request_id);
+                set_spin_headers(req.headers_mut(), headers, &request_id);
+                let resp = self.invoke(&component, req, request_id).await;
+                record(&log, resp.status().as_u16(), started);
                 resp
             }
         }
@@ -68,24 +72,29 @@ impl App {
     {
         let started = Instant::now();
         let component = self.component(component_id)?;
-        let method = req.method().clone();
-        let path = req.uri().path().to_string();
+        let request_id = request_id(req.headers());
         let full_url = req.uri().to_string();
         let target = HttpTarget::Component(component_id.to_string());
-        let matched = router::RouteMatch::synthetic_for_chaining(&target, &path);
+        let matched = router::RouteMatch::synthetic_for_chaining(&target, req.uri().path());
         let headers = router::spin_headers(&matched, &full_url, &self.base, router::CHAINED_CLIENT_ADDR);
-        set_spin_headers(req.headers_mut(), headers);
-        let resp = self.invoke(&component, req).await;
-        log_request(Some(component_id), "(chained)", &method, &path, resp.status().as_u16(), started);
+        let log = RequestLog::new(&req, component_id, "(chained)", &request_id);
+        set_spin_headers(req.headers_mut(), headers, &request_id);
+        let resp = self.invoke(&component, req, request_id).await;
+        record(&log, resp.status().as_u16(), started);
         Some(resp)
     }
 
-    async fn invoke<B>(self: &Arc<Self>, component: &PreparedComponent, req: Request<B>) -> Response<HyperOutgoingBody>
+    async fn invoke<B>(self: &Arc<Self>, component: &PreparedComponent, req: Request<B>, request_id: String) -> Response<HyperOutgoingBody>
     where
         B: Body<Data = Bytes> + Send + 'static,
         B::Error: Into<wasmtime_wasi_http::Error>,
     {
-        let mut store = self.new_store(component);
+        let Some(pre) = component.http.clone() else {
+            return body::text(500, "Internal Server Error: the component does not handle HTTP");
+        };
+        let in_flight = METRICS.http_in_flight.with_label_values(&[&component.id]);
+        in_flight.inc();
+        let mut store = self.new_store(component, Some(request_id));
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let prepared: wasmtime::Result<_> = (|| {
             let req = store.data_mut().http().new_incoming_request(Scheme::Http, req)?;
@@ -95,28 +104,31 @@ impl App {
         let (req, out) = match prepared {
             Ok(parts) => parts,
             Err(e) => {
+                in_flight.dec();
                 tracing::warn!(component = %component.id, "bad request: {e:#}");
                 return body::text(400, "Bad Request");
             }
         };
-        let pre = component.pre.clone();
         let app = self.clone();
         let id = component.id.clone();
         let task = tokio::spawn(async move {
             let t0 = Instant::now();
             let proxy = pre.instantiate_async(&mut store).await?;
             app.stats.record_instantiation(t0.elapsed());
+            METRICS.observe_instantiation(&store.data().component_id, t0.elapsed());
             proxy.wasi_http_incoming_handler().call_handle(&mut store, req, out).await
         });
         let deadline = self.settings.request_timeout;
         let failure = match tokio::time::timeout(deadline, receiver).await {
             Ok(Ok(Ok(resp))) => {
-                // The guest may still be streaming the body; report a late failure when it ends.
-                let id = id.clone();
+                // The guest may still be streaming the body; it stays in flight until it ends.
                 tokio::spawn(async move {
                     if let Ok(Err(e)) = task.await {
-                        tracing::error!(component = %id, "failed after responding: {}", describe(&classify(&e)));
+                        let failure = classify(&e);
+                        count_failure(&id, &failure);
+                        tracing::error!(component = %id, "failed after responding: {}", describe(&failure));
                     }
+                    in_flight.dec();
                 });
                 return resp;
             }
@@ -132,6 +144,8 @@ impl App {
                 Failure::Deadline
             }
         };
+        in_flight.dec();
+        count_failure(&id, &failure);
         tracing::error!(component = %id, "{}", describe(&failure));
         match failure {
             Failure::Deadline => body::text(503, "Service Unavailable: the component exceeded its deadline"),
@@ -139,6 +153,26 @@ impl App {
             Failure::Trap(_) | Failure::NoResponse => body::text(500, "Internal Server Error"),
         }
     }
+}
+
+fn count_failure(component: &str, failure: &Failure) {
+    let kind = match failure {
+        Failure::Deadline => "deadline",
+        Failure::MemoryCap => "memory_cap",
+        Failure::Trap(_) => "trap",
+        Failure::NoResponse => "no_response",
+    };
+    METRICS.guest_failures.with_label_values(&[component, kind]).inc();
+}
+
+/// The caller's request id if it sent a sane one, else a new one.
+fn request_id(headers: &http::HeaderMap) -> String {
+    headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{:032x}", rand::random::<u128>()))
 }
 
 fn classify(e: &wasmtime::Error) -> Failure {
@@ -162,7 +196,7 @@ fn describe(failure: &Failure) -> String {
     }
 }
 
-fn set_spin_headers(headers: &mut http::HeaderMap, values: Vec<(String, String)>) {
+fn set_spin_headers(headers: &mut http::HeaderMap, values: Vec<(String, String)>, request_id: &str) {
     // Clients must not be able to forge what the runtime tells components about routing.
     let forged: Vec<HeaderName> = headers.keys().filter(|k| k.as_str().starts_with("spin-")).cloned().collect();
     for name in forged {
@@ -172,6 +206,9 @@ fn set_spin_headers(headers: &mut http::HeaderMap, values: Vec<(String, String)>
         if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             headers.insert(name, value);
         }
+    }
+    if let Ok(value) = HeaderValue::try_from(request_id) {
+        headers.insert(REQUEST_ID, value);
     }
 }
 
@@ -196,14 +233,39 @@ fn static_response(response: &crate::manifest::StaticResponse) -> Response<Hyper
         .unwrap_or_else(|_| body::text(500, "Internal Server Error: invalid static_response"))
 }
 
-fn log_request(component: Option<&str>, route: &str, method: &http::Method, path: &str, status: u16, started: Instant) {
+/// What the request log line and metrics need, taken before the request is consumed.
+struct RequestLog {
+    component: String,
+    route: String,
+    method: http::Method,
+    path: String,
+    request_id: String,
+}
+
+impl RequestLog {
+    fn new<B>(req: &Request<B>, component: &str, route: &str, request_id: &str) -> Self {
+        Self {
+            component: component.to_string(),
+            route: route.to_string(),
+            method: req.method().clone(),
+            path: req.uri().path().to_string(),
+            request_id: request_id.to_string(),
+        }
+    }
+}
+
+fn record(log: &RequestLog, status: u16, started: Instant) {
+    let elapsed = started.elapsed();
+    METRICS.http_requests.with_label_values(&[&log.component, &log.route, status_class(status)]).inc();
+    METRICS.http_duration.with_label_values(&[&log.component, &log.route]).observe(elapsed.as_secs_f64());
     tracing::info!(
         target: "cityflow::request",
-        component = component.unwrap_or("-"),
-        route,
-        method = %method,
-        path,
+        component = %log.component,
+        route = %log.route,
+        method = %log.method,
+        path = %log.path,
         status,
-        duration_us = started.elapsed().as_micros() as u64,
+        duration_us = elapsed.as_micros() as u64,
+        request_id = %log.request_id,
     );
 }

@@ -27,4 +27,4 @@ mod schema;
 mod validate;
 
 pub use schema::*;
-pub use validate::{load, ComponentDef, HttpTarget, LoadedManifest};
+pub use validate::{load, ComponentDef, HttpTarget, LoadedManifest, MqttConfig};

@@ -1,5 +1,9 @@
 //! Serde shapes of `spin.toml` v2, field for field with Spin's schema.
 
+// Every key Spin's schema defines is accepted so a genuine manifest parses; this runtime
+// reads only the ones it serves, hence fields that are deserialized but never read.
+#![allow(dead_code)]
+
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
@@ -117,6 +121,42 @@ pub enum BuildCommand {
 pub struct Triggers {
     #[serde(default)]
     pub http: Vec<HttpTrigger>,
+    #[serde(default)]
+    pub mqtt: Vec<MqttTrigger>,
+    #[serde(default)]
+    pub cron: Vec<CronTrigger>,
+}
+
+/// One `[[trigger.cron]]` entry, as the Spin cron trigger plugin reads it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CronTrigger {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub component: Spanned<String>,
+    pub cron_expression: String,
+}
+
+/// `[application.trigger.mqtt]`, as the Spin MQTT trigger plugin reads it: every value is a
+/// string and may hold `{{ variable }}` templates.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MqttAppSettings {
+    pub address: String,
+    pub username: String,
+    pub password: String,
+    pub keep_alive_interval: String,
+}
+
+/// One `[[trigger.mqtt]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MqttTrigger {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub component: Spanned<String>,
+    pub topic: String,
+    pub qos: String,
 }
 
 /// One `[[trigger.http]]` entry.

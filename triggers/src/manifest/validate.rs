@@ -14,19 +14,44 @@ use crate::template::{is_valid_variable_name, Template};
 /// A manifest that parsed and passed validation, with paths resolved.
 #[derive(Debug)]
 pub struct LoadedManifest {
-    /// Directory of `spin.toml`; relative sources resolve against it.
-    pub dir: PathBuf,
     pub app_name: String,
     pub variables: IndexMap<String, Variable>,
     pub components: IndexMap<String, ComponentDef>,
     pub http: HttpTriggerConfig,
+    pub mqtt: Option<MqttConfig>,
+    pub cron: Vec<CronSchedule>,
+}
+
+/// One `[[trigger.cron]]`, its expression already checked.
+#[derive(Debug, Clone)]
+pub struct CronSchedule {
+    pub component: String,
+    pub expression: String,
+}
+
+/// The MQTT trigger: broker settings and one subscription per `[[trigger.mqtt]]`.
+#[derive(Debug)]
+pub struct MqttConfig {
+    pub address: Template,
+    pub username: Template,
+    pub password: Template,
+    pub keep_alive_secs: u64,
+    pub subscriptions: Vec<MqttSubscription>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MqttSubscription {
+    pub component: String,
+    pub topic: Template,
+    pub qos: u8,
 }
 
 #[derive(Debug)]
 pub struct ComponentDef {
     pub id: String,
     pub source: PathBuf,
-    pub allowed_outbound_hosts: Vec<Template>,
+    /// As written; `{{ variable }}` templates are expanded when the app is prepared.
+    pub allowed_outbound_hosts: Vec<String>,
     pub key_value_stores: Vec<String>,
     pub variables: IndexMap<String, Template>,
     pub environment: IndexMap<String, String>,
@@ -107,6 +132,7 @@ pub(crate) fn parse(text: &str, dir: PathBuf) -> Result<LoadedManifest> {
         components.insert(id, def);
     }
 
+    let mut mqtt_settings = None;
     let mut http = HttpTriggerConfig {
         base: "/".to_string(),
         routes: Vec::new(),
@@ -116,9 +142,14 @@ pub(crate) fn parse(text: &str, dir: PathBuf) -> Result<LoadedManifest> {
             "http" => {
                 let settings = HttpAppSettings::deserialize(toml::Value::Table(settings.clone()))
                     .map_err(|e| anyhow!("[application.trigger.http]: {e}"))?;
-                if let Some(base) = settings.base {
-                    http.base = base;
+                if let Some(warning) = crate::router::check_trigger_base(settings.base.as_deref()).map_err(|e| anyhow!("[application.trigger.http]: {e}"))? {
+                    tracing::warn!("{warning}");
                 }
+            }
+            "mqtt" => {
+                let settings = MqttAppSettings::deserialize(toml::Value::Table(settings.clone()))
+                    .map_err(|e| anyhow!("[application.trigger.mqtt]: {e}"))?;
+                mqtt_settings = Some(settings);
             }
             other => bail!("[application.trigger.{other}]: trigger type `{other}` is not supported by this runtime"),
         }
@@ -127,14 +158,78 @@ pub(crate) fn parse(text: &str, dir: PathBuf) -> Result<LoadedManifest> {
     for trigger in manifest.trigger.http {
         http.routes.push(http_route(trigger, &http.base, &components, text)?);
     }
+    let mqtt = mqtt_config(mqtt_settings, manifest.trigger.mqtt, &components, &variables, text)?;
+    let mut cron = Vec::new();
+    for trigger in manifest.trigger.cron {
+        let line = line_of(text, trigger.component.span().start);
+        let component = trigger.component.into_inner();
+        if !components.contains_key(&component) {
+            bail!("line {line}: [[trigger.cron]] refers to component `{component}`, which is not defined");
+        }
+        crate::cron::parse_schedule(&trigger.cron_expression).map_err(|e| anyhow!("line {line}: {e}"))?;
+        cron.push(CronSchedule { component, expression: trigger.cron_expression });
+    }
 
     Ok(LoadedManifest {
-        dir,
         app_name: manifest.application.name,
         variables,
         components,
         http,
+        mqtt,
+        cron,
     })
+}
+
+fn mqtt_config(
+    settings: Option<MqttAppSettings>,
+    triggers: Vec<MqttTrigger>,
+    components: &IndexMap<String, ComponentDef>,
+    variables: &IndexMap<String, Variable>,
+    text: &str,
+) -> Result<Option<MqttConfig>> {
+    let Some(settings) = settings else {
+        if let Some(t) = triggers.first() {
+            bail!("line {}: [[trigger.mqtt]] needs [application.trigger.mqtt] with the broker address", line_of(text, t.component.span().start));
+        }
+        return Ok(None);
+    };
+    let template = |what: &str, value: &str| -> Result<Template> {
+        let t = Template::parse(value).map_err(|e| anyhow!("[application.trigger.mqtt] {what}: {e}"))?;
+        for name in t.references() {
+            if !variables.contains_key(name) {
+                bail!("[application.trigger.mqtt] {what} refers to `{{{{ {name} }}}}`, which is not an application variable");
+            }
+        }
+        Ok(t)
+    };
+    let keep_alive_secs = settings
+        .keep_alive_interval
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| anyhow!("[application.trigger.mqtt] keep_alive_interval must be a number of seconds, got {:?}", settings.keep_alive_interval))?;
+    let mut subscriptions = Vec::new();
+    for trigger in triggers {
+        let line = line_of(text, trigger.component.span().start);
+        let component = trigger.component.into_inner();
+        if !components.contains_key(&component) {
+            bail!("line {line}: [[trigger.mqtt]] refers to component `{component}`, which is not defined");
+        }
+        let qos = match trigger.qos.trim() {
+            "0" => 0,
+            "1" => 1,
+            "2" => 2,
+            other => bail!("line {line}: qos must be \"0\", \"1\" or \"2\", got {other:?}"),
+        };
+        let topic = template("topic", &trigger.topic).map_err(|e| anyhow!("line {line}: {e}"))?;
+        subscriptions.push(MqttSubscription { component, topic, qos });
+    }
+    Ok(Some(MqttConfig {
+        address: template("address", &settings.address)?,
+        username: template("username", &settings.username)?,
+        password: template("password", &settings.password)?,
+        keep_alive_secs,
+        subscriptions,
+    }))
 }
 
 fn component_def(
@@ -175,17 +270,14 @@ fn component_def(
         }
         Ok(())
     };
-    let mut allowed_outbound_hosts = Vec::new();
     for entry in &component.allowed_outbound_hosts {
         let template = Template::parse(entry).map_err(|e| anyhow!("allowed_outbound_hosts: {e}"))?;
         check_refs(&template, "allowed_outbound_hosts")?;
-        if template.references().next().is_none() {
-            // Entries without templates can be checked now rather than on first use.
-            AllowedHosts::parse(std::slice::from_ref(entry))
-                .map_err(|e| anyhow!("allowed_outbound_hosts: {e}"))?;
-        }
-        allowed_outbound_hosts.push(template);
     }
+    // Entries without templates are checked now; templated ones once variables resolve.
+    AllowedHosts::parse_with_templates(&component.allowed_outbound_hosts, |_| Ok::<_, std::convert::Infallible>(String::new()))
+        .map_err(|e| anyhow!("allowed_outbound_hosts: {e}"))?;
+    let allowed_outbound_hosts = component.allowed_outbound_hosts;
     let mut variables = IndexMap::new();
     for (name, value) in component.variables {
         if !is_valid_variable_name(&name) {
@@ -323,6 +415,28 @@ variables = { db_url = "{{ db_url }}" }
     fn secret_default_is_refused() {
         let text = MINIMAL.replace("{ required = true, secret = true }", "{ default = \"x\", secret = true }");
         assert!(parse_str(&text).is_err());
+    }
+
+    #[test]
+    fn mqtt_trigger_is_read_like_the_plugin() {
+        let text = format!(
+            "{MINIMAL}\n[application.trigger.mqtt]\naddress = \"mqtt://{{{{ db_url }}}}:1883\"\nusername = \"\"\npassword = \"\"\nkeep_alive_interval = \"30\"\n[[trigger.mqtt]]\ncomponent = \"hello\"\ntopic = \"city/#\"\nqos = \"1\"\n"
+        );
+        let m = parse_str(&text).unwrap();
+        let mqtt = m.mqtt.unwrap();
+        assert_eq!(mqtt.keep_alive_secs, 30);
+        assert_eq!(mqtt.subscriptions[0].qos, 1);
+        let bad = text.replace("qos = \"1\"", "qos = 1");
+        assert!(parse_str(&bad).is_err(), "qos must be a string, as in the plugin");
+    }
+
+    #[test]
+    fn cron_expressions_are_checked_at_load() {
+        let ok = format!("{MINIMAL}\n[[trigger.cron]]\ncomponent = \"hello\"\ncron_expression = \"*/5 * * * * *\"\n");
+        assert_eq!(parse_str(&ok).unwrap().cron.len(), 1);
+        let bad = ok.replace("*/5 * * * * *", "*/5 * * * *");
+        let err = format!("{:#}", parse_str(&bad).unwrap_err());
+        assert!(err.contains("line") && err.contains("cron_expression"), "{err}");
     }
 
     #[test]

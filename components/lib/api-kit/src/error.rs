@@ -91,6 +91,27 @@ impl ApiError {
         Self::new(503, "service_unavailable", message)
     }
 
+    /// 401 `unauthenticated`: no credentials, or credentials that prove nothing. Responses
+    /// should carry `www-authenticate: Bearer` (RFC 6750 §3).
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(401, "unauthenticated", message)
+    }
+
+    /// 403 `forbidden`: a known caller whose role is too low.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(403, "forbidden", message)
+    }
+
+    /// 409 `conflict`, naming the field whose value is taken.
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        Self::new(409, "conflict", message).with_field(field)
+    }
+
+    /// 429 `too_many_requests`; the response should carry `retry-after`.
+    pub fn too_many_requests(message: impl Into<String>) -> Self {
+        Self::new(429, "too_many_requests", message)
+    }
+
     pub fn status(&self) -> u16 {
         self.status
     }

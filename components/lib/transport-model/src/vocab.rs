@@ -17,6 +17,10 @@ macro_rules! vocabulary {
 
             /// Matches `label` case-, accent- and separator-insensitively (see `fold`).
             pub fn parse(label: &str) -> Option<Self> {
+                // Stored values are canonical: recognise them without folding (no allocation).
+                if let Some(exact) = Self::ALL.iter().copied().find(|v| v.as_str() == label) {
+                    return Some(exact);
+                }
                 let key = fold(label);
                 Self::ALL.iter().copied().find(|v| fold(v.as_str()) == key)
             }

@@ -22,6 +22,7 @@ async fn handle(req: Request) -> Response {
         Some("redis") => redis(&arg("addr")),
         Some("var") => variable(&arg("name")),
         Some("kv") => key_value(&arg("store")),
+        Some("mqtt") => mqtt_publish(&arg("addr"), &arg("topic"), &arg("text")),
         Some("print") => {
             println!("probe says {}", arg("text"));
             json!({"printed": arg("text")})
@@ -116,4 +117,15 @@ fn key_value(label: &str) -> Value {
     let _ = store.set("probe", b"stored");
     let value = store.get("probe").ok().flatten().map(|v| String::from_utf8_lossy(&v).into_owned());
     json!({"value": value})
+}
+
+fn mqtt_publish(addr: &str, topic: &str, text: &str) -> Value {
+    let conn = match spin_sdk::mqtt::Connection::open(addr, "", "", 30) {
+        Ok(c) => c,
+        Err(e) => return json!({"error": e.to_string()}),
+    };
+    match conn.publish(topic, &text.as_bytes().to_vec(), spin_sdk::mqtt::Qos::AtLeastOnce) {
+        Ok(()) => json!({"published": topic}),
+        Err(e) => json!({"error": e.to_string()}),
+    }
 }

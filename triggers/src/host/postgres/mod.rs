@@ -20,6 +20,7 @@ use wasmtime::component::{HasSelf, Linker, Resource, ResourceTable};
 
 use super::spin::postgres::postgres::{self as wit, Error, ParameterValue, RowSet};
 use crate::allowed_hosts::{postgres_targets, AllowedHosts};
+use crate::metrics::METRICS;
 
 const DEFAULT_MAX_CONNECTIONS: usize = 16;
 
@@ -67,6 +68,13 @@ impl PostgresCapability {
         Ok(pool)
     }
 
+    /// Checks out a connection and runs a trivial query: can the app use this database?
+    pub async fn ping(&self, address: &str) -> Result<(), String> {
+        let pool = self.pool(address).await.map_err(|e| format!("{e:?}"))?;
+        let client = pool.get().await.map_err(|e| e.to_string())?;
+        client.simple_query("SELECT 1").await.map(|_| ()).map_err(|e| e.to_string())
+    }
+
     /// Current pool sizes, for metrics: (address, in use, idle).
     pub async fn usage(&self) -> Vec<(String, usize, usize)> {
         let pools = self.pools.lock().await;
@@ -109,19 +117,25 @@ impl wit::HostConnection for PgInstance {
             Ok(t) => t,
             Err(e) => return Ok(Err(Error::ConnectionFailed(e))),
         };
-        for (host, port) in &targets {
-            if let Err(denied) = self.allowed.check_parts("postgres", host, *port) {
-                tracing::warn!(%denied, hint = %denied.hint(), "outbound postgres denied");
-                return Ok(Err(Error::ConnectionFailed(denied.to_string())));
-            }
+        let label = targets.first().map(|(h, p)| format!("{h}:{p}")).unwrap_or_default();
+        if let Err(denied) = self.allowed.check_postgres(&address) {
+            tracing::warn!(%denied, hint = %denied.hint(), "outbound postgres denied");
+            METRICS.outbound("postgres", &label, "denied");
+            return Ok(Err(Error::ConnectionFailed(denied.to_string())));
         }
         let pool = match self.capability.pool(&address).await {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
         };
         match pool.get().await {
-            Ok(client) => Ok(Ok(self.table.push(PgConnection { client })?)),
-            Err(e) => Ok(Err(Error::ConnectionFailed(e.to_string()))),
+            Ok(client) => {
+                METRICS.outbound("postgres", &label, "ok");
+                Ok(Ok(self.table.push(PgConnection { client })?))
+            }
+            Err(e) => {
+                METRICS.outbound("postgres", &label, "error");
+                Ok(Err(Error::ConnectionFailed(e.to_string())))
+            }
         }
     }
 

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Load benchmark of the emergency gRPC service: `GetVehicles` (the 8 seeded vehicles, one
+# protobuf message) over h2c, beside `GET /transports` (REST, the 13 seeded lines) through
+# the same cityflow runtime, in one run, on a freshly migrated database of its own. Both are
+# driven by h2load with the same connections and streams per connection, so the figures
+# differ only by what the two components do.
+#
+# Prints req/s, p50 and p99 for both and writes bench/results/grpc.md.
+# Needs: target/release/cityflow, target/wasm32-wasip2/component/{transport,emergency}.wasm
+# (make build), h2load (Debian: nghttp2-client), psql, and SPIN_VARIABLE_DB_URL (source .env).
+# Tunables:
+#   BENCH_DURATION (15, seconds)  BENCH_WARMUP (3, seconds)  BENCH_CONNECTIONS (8)
+#   BENCH_STREAMS (8 concurrent streams per connection)  BENCH_THREADS (2)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+: "${SPIN_VARIABLE_DB_URL:?set SPIN_VARIABLE_DB_URL (source .env, or run make bench)}"
+DURATION=${BENCH_DURATION:-15}
+WARMUP=${BENCH_WARMUP:-3}
+CONNECTIONS=${BENCH_CONNECTIONS:-8}
+STREAMS=${BENCH_STREAMS:-8}
+THREADS=${BENCH_THREADS:-2}
+RUNTIME=$ROOT/target/release/cityflow
+RESULTS=$ROOT/bench/results
+
+say() { echo "bench/grpc: $*" >&2; }
+die() { echo "bench/grpc: error: $*" >&2; exit 1; }
+
+[ -x "$RUNTIME" ] || die "$RUNTIME is missing; run make build"
+for wasm in transport emergency; do
+  [ -f "$ROOT/target/wasm32-wasip2/component/$wasm.wasm" ] || die "$wasm.wasm is missing; run make build"
+done
+command -v h2load >/dev/null || die "h2load is missing (apt-get install nghttp2-client)"
+command -v psql >/dev/null || die "psql is missing (scripts/setup.sh installs it)"
+
+# A database of our own on the same server, with the same credentials.
+base_url=${SPIN_VARIABLE_DB_URL%%\?*}
+BENCH_DB=cityflow_bench_grpc_$$
+BENCH_URL="${base_url%/*}/$BENCH_DB"
+ADMIN_URL="${base_url%/*}/postgres"
+PG_AUTHORITY=${base_url#*://}; PG_AUTHORITY=${PG_AUTHORITY#*@}; PG_AUTHORITY=${PG_AUTHORITY%%/*}
+WORK=$(mktemp -d)
+RUNTIME_PID=""
+cleanup() {
+  if [ -n "$RUNTIME_PID" ] && kill -0 "$RUNTIME_PID" 2>/dev/null; then
+    kill -TERM "$RUNTIME_PID" 2>/dev/null || true
+    wait "$RUNTIME_PID" 2>/dev/null || true
+  fi
+  psql -q -X "$ADMIN_URL" -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say "migrating $BENCH_DB"
+"$RUNTIME" migrate --create-database --database-url "$BENCH_URL" >"$WORK/migrate.log" 2>&1 \
+  || { cat "$WORK/migrate.log" >&2; die "migration failed"; }
+
+# Only the two components measured, so the run does not depend on the others being built.
+cat >"$WORK/spin.toml" <<TOML
+spin_manifest_version = 2
+[application]
+name = "bench-grpc"
+[variables]
+db_url = { required = true, secret = true }
+jwt_secret = { required = true, secret = true }
+[[trigger.http]]
+route = "/transports"
+component = "transport"
+[[trigger.http]]
+route = "/emergency.EmergencyService/..."
+component = "emergency"
+[component.transport]
+source = "$ROOT/target/wasm32-wasip2/component/transport.wasm"
+allowed_outbound_hosts = ["postgres://$PG_AUTHORITY"]
+variables = { db_url = "{{ db_url }}" }
+[component.emergency]
+source = "$ROOT/target/wasm32-wasip2/component/emergency.wasm"
+allowed_outbound_hosts = ["postgres://$PG_AUTHORITY"]
+variables = { db_url = "{{ db_url }}", jwt_secret = "{{ jwt_secret }}" }
+TOML
+
+say "starting the runtime"
+: >"$WORK/up.out"
+# Request logs off: the benchmark measures serving, not log formatting.
+SPIN_VARIABLE_DB_URL=$BENCH_URL \
+SPIN_VARIABLE_JWT_SECRET=bench-only-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+RUST_LOG=${CITYFLOW_LOG:-warn} \
+  "$RUNTIME" up --listen 127.0.0.1:0 -f "$WORK/spin.toml" --runtime-config-file "$ROOT/runtime-config.toml" \
+  >"$WORK/up.out" 2>"$WORK/up.err" &
+RUNTIME_PID=$!
+BASE=""
+for _ in $(seq 600); do
+  BASE=$(sed -n 's/^Serving \(http:\/\/[^ ]*\).*/\1/p' "$WORK/up.out" | head -1)
+  [ -n "$BASE" ] && break
+  kill -0 "$RUNTIME_PID" 2>/dev/null || { cat "$WORK/up.err" >&2; die "the runtime exited"; }
+  sleep 0.1
+done
+[ -n "$BASE" ] || die "the runtime did not come up"
+
+# GetVehicles' request: an EmptyRequest in one uncompressed frame (flag 0, length 0).
+GRPC_BODY=$WORK/get-vehicles.bin
+printf '\0\0\0\0\0' >"$GRPC_BODY"
+GRPC_URL="$BASE/emergency.EmergencyService/GetVehicles"
+GRPC_HEADERS=(-H 'content-type: application/grpc' -H 'te: trailers')
+
+# Both endpoints must succeed before they are measured. gRPC errors are HTTP 200 too, so the
+# probe reads grpc-status from the HTTP/2 trailers.
+curl -sf -o /dev/null --http2-prior-knowledge "$BASE/transports" || die "GET /transports failed"
+curl -s --http2-prior-knowledge -D "$WORK/probe.headers" -o "$WORK/probe.body" "${GRPC_HEADERS[@]}" \
+  --data-binary @"$GRPC_BODY" "$GRPC_URL" || die "GetVehicles failed"
+grep -qi '^grpc-status: *0' "$WORK/probe.headers" || { cat "$WORK/probe.headers" >&2; die "GetVehicles: no grpc-status 0"; }
+GRPC_BYTES=$(wc -c <"$WORK/probe.body")
+REST_BYTES=$(curl -s "$BASE/transports" | wc -c)
+
+# h2load's summary has no percentiles; its per-request log (start, status, duration in µs)
+# gives them.
+percentile() { # log file, fraction -> milliseconds
+  awk '{ print $3 }' "$1" | sort -n | awk -v q="$2" '{ v[NR] = $1 } END {
+    i = int(NR * q + 0.999999); if (i < 1) i = 1; printf "%.2f", v[i] / 1000 }'
+}
+measure() { # name, then h2load arguments after the common ones; sets RPS_, P50_, P99_, N_
+  local name=$1; shift
+  h2load -t"$THREADS" -c"$CONNECTIONS" -m"$STREAMS" -D"$WARMUP" "$@" >/dev/null
+  h2load -t"$THREADS" -c"$CONNECTIONS" -m"$STREAMS" -D"$DURATION" --log-file="$WORK/$name.log" "$@" >"$WORK/$name.txt"
+  local ok failed
+  ok=$(awk '$2 >= 200 && $2 < 300' "$WORK/$name.log" | wc -l)
+  failed=$(awk '$2 < 200 || $2 >= 300' "$WORK/$name.log" | wc -l)
+  [ "$failed" = 0 ] || { cat "$WORK/$name.txt" >&2; die "$name: $failed non-2xx responses under load"; }
+  printf -v "N_$name" '%s' "$ok"
+  printf -v "RPS_$name" '%s' "$(awk '/^finished in/ { gsub(",", "", $4); printf "%.0f", $4 }' "$WORK/$name.txt")"
+  printf -v "P50_$name" '%s' "$(percentile "$WORK/$name.log" 0.50)"
+  printf -v "P99_$name" '%s' "$(percentile "$WORK/$name.log" 0.99)"
+}
+
+say "GET /transports over h2c: ${WARMUP}s warm-up, ${DURATION}s measured, $CONNECTIONS connections x $STREAMS streams"
+measure rest "$BASE/transports"
+say "GetVehicles over h2c: same load"
+measure grpc "${GRPC_HEADERS[@]}" -d "$GRPC_BODY" "$GRPC_URL"
+
+# Every measured GetVehicles call was a gRPC success, not just an HTTP 200: one more probe
+# after the load, and the runtime's error log.
+curl -s --http2-prior-knowledge -D "$WORK/after.headers" -o /dev/null "${GRPC_HEADERS[@]}" \
+  --data-binary @"$GRPC_BODY" "$GRPC_URL"
+grep -qi '^grpc-status: *0' "$WORK/after.headers" || die "GetVehicles failed after the load"
+# (h2load resets the streams still in flight when a timed run ends; the component logs those
+# as Cancelled or "writing the response body failed", which are not failed calls.)
+if grep 'emergency: GetVehicles -> ' "$WORK/up.err" | grep -qv -- '-> Cancelled'; then
+  grep 'emergency: GetVehicles -> ' "$WORK/up.err" | grep -v -- '-> Cancelled' | head -5 >&2
+  die "GetVehicles returned errors under load"
+fi
+CANCELLED=$(grep -c -e 'writing the response body failed' -e '-> Cancelled' "$WORK/up.err" || true)
+
+RATIO=$(awk -v g="$RPS_grpc" -v r="$RPS_rest" 'BEGIN { printf "%.2f", g / r }')
+TABLE=$(cat <<TABLE
+| endpoint | protocol | response body | requests | req/s | p50 ms | p99 ms |
+| --- | --- | --- | ---: | ---: | ---: | ---: |
+| GET /transports | REST/JSON over h2c | $REST_BYTES B (13 lines) | $N_rest | $RPS_rest | $P50_rest | $P99_rest |
+| EmergencyService/GetVehicles | gRPC over h2c | $GRPC_BYTES B (8 vehicles, 1 frame) | $N_grpc | $RPS_grpc | $P50_grpc | $P99_grpc |
+TABLE
+)
+echo
+echo "$TABLE"
+echo
+echo "gRPC/REST throughput ratio: $RATIO"
+
+mkdir -p "$RESULTS"
+cat >"$RESULTS/grpc.md" <<MD
+# Emergency over gRPC beside REST, through the cityflow runtime
+
+Run on $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs ($(uname -m)), by \`bench/grpc.sh\`: h2load
+($(h2load --version | awk '{print $2; exit}')), h2c with prior knowledge, $THREADS threads,
+$CONNECTIONS connections × $STREAMS concurrent streams each, ${WARMUP}s warm-up then ${DURATION}s
+measured per endpoint, one after the other against the same runtime and a freshly migrated
+database. Request logging off (RUST_LOG=warn). Each request instantiates its component afresh,
+takes a pooled Postgres connection through the runtime's \`spin:postgres\` host and runs one
+query; GetVehicles also frames the protobuf reply and sends \`grpc-status\` in HTTP/2 trailers.
+Percentiles come from h2load's per-request log. The machine is shared with other work, so
+compare the two rows of one run rather than runs with each other.
+
+$TABLE
+
+gRPC/REST throughput ratio: **$RATIO**. When each timed h2load run ends it resets the streams
+still in flight; $CANCELLED GetVehicles calls were cut off that way (warm-up included) and are not
+counted.
+MD
+say "wrote bench/results/grpc.md"

@@ -1,0 +1,50 @@
+//! Postgres: one statement per message (`traffic_model::sql::INGEST`), so a message is
+//! stored atomically or not at all.
+
+use api_kit::is_transient_sqlstate;
+use spin_sdk::pg4::{Connection, Decode, ParameterValue, PgError, QueryError};
+use traffic_model::{ingest_parameters, sql, Reading};
+
+/// Why a message was not stored.
+pub enum StoreError {
+    /// The database cannot serve us now (down, restarting, overloaded, deadlock): the message
+    /// must be redelivered.
+    Transient(String),
+    /// The database refused the data or our statement: redelivering would fail the same way
+    /// and block the queue behind it.
+    Permanent(String),
+}
+
+/// Stores the readings and upserts their roads; returns how many readings were new (the
+/// rest were duplicates of stored `(ts, sensor_id)`). Any error means nothing was stored.
+pub fn save(readings: &[Reading]) -> Result<usize, StoreError> {
+    // A missing variable is a deployment fault: keep the message (redelivery) until it is fixed.
+    let url = crate::config::db_url().map_err(StoreError::Transient)?;
+    let db = Connection::open(&url).map_err(|e| classify("connect", e))?;
+    let params = ingest_parameters(readings).map(ParameterValue::ArrayStr);
+    let rows = db.query(sql::INGEST, &params).map_err(|e| classify("ingest statement", e))?;
+    let inserted = rows
+        .rows
+        .first()
+        .and_then(|row| row.first())
+        .ok_or("ingest statement returned no count")
+        .and_then(|v| i64::decode(v).map_err(|_| "ingest statement returned a non-integer count"))
+        .map_err(|e| StoreError::Permanent(e.to_string()))?;
+    usize::try_from(inserted).map_err(|_| StoreError::Permanent(format!("ingest statement returned count {inserted}")))
+}
+
+fn classify(what: &str, err: PgError) -> StoreError {
+    let transient = match &err {
+        PgError::ConnectionFailed(_) | PgError::Other(_) => true,
+        // No SQLSTATE: the failure was in the connection, not in the statement.
+        PgError::QueryFailed(QueryError::Text(_)) => true,
+        PgError::QueryFailed(QueryError::DbError(db)) => is_transient_sqlstate(&db.code),
+        PgError::BadParameter(_) | PgError::ValueConversionFailed(_) => false,
+    };
+    let message = format!("{what} failed: {err:?}");
+    if transient {
+        StoreError::Transient(message)
+    } else {
+        StoreError::Permanent(message)
+    }
+}
