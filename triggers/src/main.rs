@@ -6,6 +6,7 @@ mod admin;
 mod app;
 mod cron;
 mod engine;
+mod event;
 mod host;
 mod http;
 mod manifest;

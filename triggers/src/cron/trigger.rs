@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use chrono::Utc;
 
 use super::fermyon::spin_cron::cron_types::Metadata;
@@ -58,23 +58,14 @@ impl App {
         let pre = component.cron.clone().ok_or_else(|| anyhow!("component `{component_id}` does not export handle-cron-event"))?;
         let started = Instant::now();
         let mut store = self.new_store(&component, None);
-        let call = async {
+        self.within_deadline(async {
             let t0 = Instant::now();
             let instance = pre.instantiate_async(&mut store).await?;
-            self.stats.record_instantiation(t0.elapsed());
-            METRICS.observe_instantiation(component_id, t0.elapsed());
+            self.record_instantiation(component_id, t0.elapsed());
             instance.call_handle_cron_event(&mut store, Metadata { timestamp }).await
-        };
-        let outcome = tokio::time::timeout(self.settings.request_timeout, call).await;
-        let duration_us = started.elapsed().as_micros() as u64;
-        match outcome {
-            Err(_) => bail!("deadline exceeded"),
-            Ok(Err(trap)) => Err(anyhow::Error::from(trap).context("trapped")),
-            Ok(Ok(Err(guest))) => bail!("handler returned an error: {guest:?}"),
-            Ok(Ok(Ok(()))) => {
-                tracing::info!(target: "cityflow::cron", component = component_id, timestamp, duration_us, "cron event handled");
-                Ok(())
-            }
-        }
+        })
+        .await?;
+        tracing::info!(target: "cityflow::cron", component = component_id, timestamp, duration_us = started.elapsed().as_micros() as u64, "cron event handled");
+        Ok(())
     }
 }

@@ -114,8 +114,7 @@ impl App {
         let task = tokio::spawn(async move {
             let t0 = Instant::now();
             let proxy = pre.instantiate_async(&mut store).await?;
-            app.stats.record_instantiation(t0.elapsed());
-            METRICS.observe_instantiation(&store.data().component_id, t0.elapsed());
+            app.record_instantiation(&store.data().component_id, t0.elapsed());
             proxy.wasi_http_incoming_handler().call_handle(&mut store, req, out).await
         });
         let deadline = self.settings.request_timeout;

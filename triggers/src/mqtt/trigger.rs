@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
 use tokio::sync::mpsc;
 
@@ -160,23 +160,14 @@ impl App {
         let pre = component.mqtt.clone().ok_or_else(|| anyhow!("component `{component_id}` does not export handle-message"))?;
         let started = Instant::now();
         let mut store = self.new_store(&component, None);
-        let call = async {
+        self.within_deadline(async {
             let t0 = Instant::now();
             let instance = pre.instantiate_async(&mut store).await?;
-            self.stats.record_instantiation(t0.elapsed());
-            METRICS.observe_instantiation(component_id, t0.elapsed());
+            self.record_instantiation(component_id, t0.elapsed());
             instance.call_handle_message(&mut store, &payload.to_vec(), &Metadata { topic: topic.to_string() }).await
-        };
-        let outcome = tokio::time::timeout(self.settings.request_timeout, call).await;
-        let elapsed_us = started.elapsed().as_micros() as u64;
-        match outcome {
-            Err(_) => bail!("deadline exceeded"),
-            Ok(Err(trap)) => Err(anyhow::Error::from(trap).context("trapped")),
-            Ok(Ok(Err(guest))) => bail!("handler returned an error: {guest:?}"),
-            Ok(Ok(Ok(()))) => {
-                tracing::debug!(target: "cityflow::mqtt", component = component_id, topic, duration_us = elapsed_us, "handled");
-                Ok(())
-            }
-        }
+        })
+        .await?;
+        tracing::debug!(target: "cityflow::mqtt", component = component_id, topic, duration_us = started.elapsed().as_micros() as u64, "handled");
+        Ok(())
     }
 }

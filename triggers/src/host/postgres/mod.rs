@@ -95,7 +95,15 @@ pub fn redact(address: &str) -> String {
             let _ = url.set_password(Some("***"));
             url.to_string()
         }
-        _ => address.split_whitespace().map(|kv| if kv.starts_with("password=") { "password=***" } else { kv }).collect::<Vec<_>>().join(" "),
+        // Key-value form: mask the value of the password key.
+        _ => address
+            .split_whitespace()
+            .map(|kv| match kv.split_once('=') {
+                Some((key, _)) if key == "password" => format!("{key}=***"),
+                _ => kv.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 
