@@ -114,3 +114,72 @@ async fn the_request_id_follows_the_call_through_chaining() {
     assert!(lines.iter().any(|l| l.contains("component=front")), "{lines:?}");
     assert!(lines.iter().any(|l| l.contains("component=back")), "{lines:?}");
 }
+
+/// A TCP proxy to the test Postgres that the test can cut and restore, standing in for a
+/// database restart without disturbing the Postgres other tests share.
+struct Outage {
+    port: u16,
+    stop: Option<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Outage {
+    async fn serve(port: u16) -> Outage {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            let mut accept_stopped = stopped.clone();
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => {
+                        let Ok((mut client, _)) = accepted else { return };
+                        let mut stopped = stopped.clone();
+                        tokio::spawn(async move {
+                            let Ok(mut server) = tokio::net::TcpStream::connect("127.0.0.1:5432").await else { return };
+                            tokio::select! {
+                                _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                                _ = stopped.changed() => {}
+                            }
+                        });
+                    }
+                    _ = accept_stopped.changed() => return,
+                }
+            }
+        });
+        Outage { port, stop: Some(stop) }
+    }
+
+    /// Closes the listener and every proxied connection.
+    fn cut(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+    }
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database_going_away_and_coming_back() {
+    let db = cityflow_tests::TestDb::create().unwrap();
+    let mut proxy = Outage::serve(0).await;
+    let url = db.url.replace(":5432/", &format!(":{}/", proxy.port));
+    let app = App::builder().without_database().manifest(manifest()).env("SPIN_VARIABLE_DB_URL", &url).start().await;
+    let client = app.client();
+    let ready = || async { client.get(app.admin_url("/readyz")).send().await.unwrap().status().as_u16() };
+    assert_eq!(ready().await, 200);
+
+    proxy.cut();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(ready().await, 503);
+
+    let port = proxy.port;
+    let _proxy = Outage::serve(port).await;
+    let mut status = 0;
+    for _ in 0..50 {
+        status = ready().await;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, 200, "ready again once the database is back");
+}
