@@ -30,7 +30,7 @@ up: setup build migrate
 
 test: setup build
 	set -a; source .env; set +a; \
-	$(CARGO) test --release --locked --workspace $(addprefix --exclude ,$(COMPONENTS) $(TEST_COMPONENTS))
+	$(CARGO) test --release --locked --no-fail-fast --workspace $(addprefix --exclude ,$(COMPONENTS) $(TEST_COMPONENTS))
 
 bench: setup build
 	set -a; source .env; set +a; bench/run.sh
