@@ -361,6 +361,17 @@ impl Drop for App {
     }
 }
 
+/// The sum of a Prometheus text-format metric's samples whose labels include all of
+/// `labels` (`name{a="x",...} value` lines; comments skipped).
+pub fn metric_value(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter(|l| l.split(|c| c == '{' || c == ' ').next() == Some(name))
+        .filter(|l| labels.iter().all(|(k, v)| l.contains(&format!("{k}=\"{v}\""))))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 /// Runs a Python test client from `tests/python/` with the project's venv (set up by
 /// `scripts/setup.sh`) and returns its stdout; fails with its output if it exits non-zero.
 pub async fn run_python(script: &str, args: &[&str]) -> Result<String> {

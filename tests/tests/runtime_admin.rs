@@ -29,13 +29,7 @@ source = "{probe}"
     )
 }
 
-fn metric(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
-    text.lines()
-        .filter(|l| l.starts_with(name) && !l.starts_with('#'))
-        .filter(|l| labels.iter().all(|(k, v)| l.contains(&format!("{k}=\"{v}\""))))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
-}
+use cityflow_tests::metric_value as metric;
 
 #[tokio::test]
 async fn metrics_count_requests_instantiations_failures_and_outbound_calls() {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cityflow_tests::{component_wasm, redis_url, unique_name, App};
+use cityflow_tests::{component_wasm, metric_value, redis_url, unique_name, App};
 
 fn manifest(expression: &str, sleep_ms: u64) -> String {
     let probe = component_wasm("cron_probe");
@@ -43,6 +43,11 @@ async fn fires_every_second_with_the_firing_time() {
     assert!(stamps.windows(2).all(|w| w[1] == w[0] + 1), "one firing per second: {stamps:?}");
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     assert!((now - stamps[0]).abs() < 10, "timestamps are Unix seconds of the firing");
+
+    let text = app.client().get(app.admin_url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let ok = metric_value(&text, "cityflow_trigger_invocations_total", &[("trigger", "cron"), ("component", "ticker"), ("outcome", "ok")]);
+    assert!(ok >= stamps.len() as f64, "{ok} invocations counted for {} firings\n{text}", stamps.len());
+    assert!(metric_value(&text, "cityflow_trigger_lag_seconds_count", &[("trigger", "cron"), ("component", "ticker")]) >= ok, "{text}");
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use cityflow_tests::{component_wasm, redis_url, unique_name, App};
+use cityflow_tests::{component_wasm, metric_value, redis_url, unique_name, App};
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 
 fn manifest(topic: &str) -> String {
@@ -121,6 +121,14 @@ async fn messages_are_delivered_in_order_and_failures_are_redelivered() {
     let mut conn = redis().await;
     let attempts: i64 = redis::cmd("GET").arg(format!("{prefix}attempts:flaky")).query_async(&mut conn).await.unwrap();
     assert_eq!(attempts, 3);
+
+    // 20 messages, the flaky one and at least one readiness marker, all handled to success;
+    // the flaky one failed twice and was handled again twice.
+    let text = app.client().get(app.admin_url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let labels = |outcome| [("trigger", "mqtt"), ("component", "recorder"), ("outcome", outcome)];
+    assert!(metric_value(&text, "cityflow_trigger_invocations_total", &labels("ok")) >= 22.0, "{text}");
+    assert_eq!(metric_value(&text, "cityflow_trigger_invocations_total", &labels("error")), 2.0, "{text}");
+    assert_eq!(metric_value(&text, "cityflow_trigger_redeliveries_total", &[("component", "recorder")]), 2.0, "{text}");
     cleanup(&prefix).await;
 }
 
