@@ -4,11 +4,11 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 # Component crates (WebAssembly); everything else in the workspace is native.
-COMPONENTS := transport air-quality emergency identity tourism ingest predictor rerouter
+COMPONENTS := transport air-quality emergency identity tourism ingest predictor rerouter gateway
 TEST_COMPONENTS := probe mqtt-probe cron-probe
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: up test setup build build-runtime build-components migrate bench clean
+.PHONY: up test setup setup-tests build build-runtime build-components migrate bench clean
 
 setup:
 	@scripts/setup.sh
@@ -28,12 +28,15 @@ up: setup build migrate
 	@echo "First admin (once): target/release/cityflow user add --email you@example.org --role admin"
 	LISTEN=$(LISTEN) exec scripts/up.sh
 
-test: setup build
+setup-tests:
+	@scripts/setup.sh --for-tests
+
+test: setup-tests build
 	set -a; source .env; set +a; \
 	$(CARGO) test --release --locked --no-fail-fast --workspace $(addprefix --exclude ,$(COMPONENTS) $(TEST_COMPONENTS))
 
 bench: setup build
-	set -a; source .env; set +a; bench/run.sh
+	set -a; source .env; set +a; bench/all.sh
 
 clean:
 	$(CARGO) clean

@@ -13,91 +13,24 @@
 #   BENCH_STREAMS (8 concurrent streams per connection)  BENCH_THREADS (2)
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-: "${SPIN_VARIABLE_DB_URL:?set SPIN_VARIABLE_DB_URL (source .env, or run make bench)}"
+source "$(dirname "$0")/lib.sh"
+bench_init grpc
 DURATION=${BENCH_DURATION:-15}
 WARMUP=${BENCH_WARMUP:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-8}
 STREAMS=${BENCH_STREAMS:-8}
 THREADS=${BENCH_THREADS:-2}
-RUNTIME=$ROOT/target/release/cityflow
-RESULTS=$ROOT/bench/results
 
-say() { echo "bench/grpc: $*" >&2; }
-die() { echo "bench/grpc: error: $*" >&2; exit 1; }
+bench_require --wasm transport emergency --tools h2load psql
+bench_database
 
-[ -x "$RUNTIME" ] || die "$RUNTIME is missing; run make build"
-for wasm in transport emergency; do
-  [ -f "$ROOT/target/wasm32-wasip2/component/$wasm.wasm" ] || die "$wasm.wasm is missing; run make build"
-done
-command -v h2load >/dev/null || die "h2load is missing (apt-get install nghttp2-client)"
-command -v psql >/dev/null || die "psql is missing (scripts/setup.sh installs it)"
+bench_manifest "/emergency.EmergencyService/..." emergency
 
-# A database of our own on the same server, with the same credentials.
-base_url=${SPIN_VARIABLE_DB_URL%%\?*}
-BENCH_DB=cityflow_bench_grpc_$$
-BENCH_URL="${base_url%/*}/$BENCH_DB"
-ADMIN_URL="${base_url%/*}/postgres"
-PG_AUTHORITY=${base_url#*://}; PG_AUTHORITY=${PG_AUTHORITY#*@}; PG_AUTHORITY=${PG_AUTHORITY%%/*}
-WORK=$(mktemp -d)
-RUNTIME_PID=""
-cleanup() {
-  if [ -n "$RUNTIME_PID" ] && kill -0 "$RUNTIME_PID" 2>/dev/null; then
-    kill -TERM "$RUNTIME_PID" 2>/dev/null || true
-    wait "$RUNTIME_PID" 2>/dev/null || true
-  fi
-  psql -q -X "$ADMIN_URL" -c "DROP DATABASE IF EXISTS \"$BENCH_DB\" WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say "migrating $BENCH_DB"
-"$RUNTIME" migrate --create-database --database-url "$BENCH_URL" >"$WORK/migrate.log" 2>&1 \
-  || { cat "$WORK/migrate.log" >&2; die "migration failed"; }
-
-# Only the two components measured, so the run does not depend on the others being built.
-cat >"$WORK/spin.toml" <<TOML
-spin_manifest_version = 2
-[application]
-name = "bench-grpc"
-[variables]
-db_url = { required = true, secret = true }
-jwt_secret = { required = true, secret = true }
-[[trigger.http]]
-route = "/transports"
-component = "transport"
-[[trigger.http]]
-route = "/emergency.EmergencyService/..."
-component = "emergency"
-[component.transport]
-source = "$ROOT/target/wasm32-wasip2/component/transport.wasm"
-allowed_outbound_hosts = ["postgres://$PG_AUTHORITY"]
-variables = { db_url = "{{ db_url }}" }
-[component.emergency]
-source = "$ROOT/target/wasm32-wasip2/component/emergency.wasm"
-allowed_outbound_hosts = ["postgres://$PG_AUTHORITY"]
-variables = { db_url = "{{ db_url }}", jwt_secret = "{{ jwt_secret }}" }
-TOML
-
-say "starting the runtime"
-: >"$WORK/up.out"
 # Request logs off: the benchmark measures serving, not log formatting.
-SPIN_VARIABLE_DB_URL=$BENCH_URL \
-SPIN_VARIABLE_JWT_SECRET=bench-only-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-RUST_LOG=${CITYFLOW_LOG:-warn} \
-  "$RUNTIME" up --listen 127.0.0.1:0 -f "$WORK/spin.toml" --runtime-config-file "$ROOT/runtime-config.toml" \
-  >"$WORK/up.out" 2>"$WORK/up.err" &
-RUNTIME_PID=$!
-BASE=""
-for _ in $(seq 600); do
-  BASE=$(sed -n 's/^Serving \(http:\/\/[^ ]*\).*/\1/p' "$WORK/up.out" | head -1)
-  [ -n "$BASE" ] && break
-  kill -0 "$RUNTIME_PID" 2>/dev/null || { cat "$WORK/up.err" >&2; die "the runtime exited"; }
-  sleep 0.1
-done
-[ -n "$BASE" ] || die "the runtime did not come up"
+bench_start_runtime "$WORK/spin.toml" \
+  SPIN_VARIABLE_DB_URL="$BENCH_URL" \
+  SPIN_VARIABLE_JWT_SECRET="$(bench_secret)" \
+  CITYFLOW_LOG="${CITYFLOW_LOG:-warn}"
 
 # GetVehicles' request: an EmptyRequest in one uncompressed frame (flag 0, length 0).
 GRPC_BODY=$WORK/get-vehicles.bin
@@ -173,7 +106,7 @@ Run on $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs ($(uname -m)), by \`bench/g
 ($(h2load --version | awk '{print $2; exit}')), h2c with prior knowledge, $THREADS threads,
 $CONNECTIONS connections × $STREAMS concurrent streams each, ${WARMUP}s warm-up then ${DURATION}s
 measured per endpoint, one after the other against the same runtime and a freshly migrated
-database. Request logging off (RUST_LOG=warn). Each request instantiates its component afresh,
+database. Request logging off (CITYFLOW_LOG=warn). Each request instantiates its component afresh,
 takes a pooled Postgres connection through the runtime's \`spin:postgres\` host and runs one
 query; GetVehicles also frames the protobuf reply and sends \`grpc-status\` in HTTP/2 trailers.
 Percentiles come from h2load's per-request log. The machine is shared with other work, so

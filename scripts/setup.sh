@@ -23,6 +23,10 @@ command -v redis-cli >/dev/null || missing+=(redis-tools)
 command -v mosquitto >/dev/null || missing+=(mosquitto)
 command -v mosquitto_pub >/dev/null || missing+=(mosquitto-clients)
 command -v curl >/dev/null || missing+=(curl)
+# The test suite also scrapes the runtime with a real Prometheus and checks its config.
+if [ "${1:-}" = "--for-tests" ]; then
+  command -v prometheus >/dev/null || missing+=(prometheus)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   as_root apt-get update -qq
@@ -52,7 +56,12 @@ mosquitto_conf=/etc/mosquitto/mosquitto.conf
 if [ -f "$mosquitto_conf" ] && ! grep -q '^max_queued_messages' "$mosquitto_conf"; then
   say "raising Mosquitto's per-session queue limit"
   printf '\n# Added by CityFlow scripts/setup.sh: QoS 1 ingest must not drop queued messages.\nmax_queued_messages 1000000\n' | as_root tee -a "$mosquitto_conf" >/dev/null
-  as_root pkill -HUP -x mosquitto || true
+  # The limit is read at start only (a reload signal does not apply it): restart a running
+  # broker; persistent sessions survive in its persistence file.
+  if pgrep -x mosquitto >/dev/null; then
+    as_root pkill -x mosquitto || true
+    for _ in $(seq 50); do pgrep -x mosquitto >/dev/null || break; sleep 0.1; done
+  fi
 fi
 if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
   say "starting Mosquitto"

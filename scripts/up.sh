@@ -12,7 +12,7 @@ stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
 target/release/cityflow up --listen "$listen" --runtime-config-file runtime-config.toml \
-  --mqtt-concurrency "${MQTT_CONCURRENCY:-4}" &
+  --mqtt-concurrency "${MQTT_CONCURRENCY:-8}" &
 pids+=($!)
 
 # The simulator starts once the runtime answers, so its first readings are not queued.

@@ -4,8 +4,7 @@
 use air_quality_model::soap::fault::Fault;
 use air_quality_model::sql;
 use air_quality_model::{Measure, MeasureInput, Status, Zone};
-use api_kit::is_transient_sqlstate;
-use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue, PgError, QueryError, RowSet};
+use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue, PgError, RowSet};
 
 pub fn list_measures() -> Result<Vec<Measure>, Fault> {
     measures(query("list measures", sql::LIST_MEASURES, &[sql::LIST_LIMIT.into()])?)
@@ -50,8 +49,8 @@ pub fn list_zones() -> Result<Vec<Zone>, Fault> {
 }
 
 fn connect() -> Result<Connection, Fault> {
-    let url = spin_sdk::variables::get("db_url").map_err(|e| {
-        eprintln!("air-quality: component variable db_url: {e}");
+    let url = spin_kit::variable("db_url").map_err(|detail| {
+        eprintln!("air-quality: {detail}");
         internal()
     })?;
     Connection::open(&url).map_err(|e| failure("connect", e))
@@ -63,13 +62,7 @@ fn query(what: &str, statement: &str, params: &[ParameterValue]) -> Result<RowSe
 
 fn failure(what: &str, err: PgError) -> Fault {
     eprintln!("air-quality: database {what} failed: {err:?}");
-    let transient = match &err {
-        PgError::ConnectionFailed(_) | PgError::Other(_) => true,
-        PgError::QueryFailed(QueryError::Text(_)) => true,
-        PgError::QueryFailed(QueryError::DbError(db)) => is_transient_sqlstate(&db.code),
-        PgError::BadParameter(_) | PgError::ValueConversionFailed(_) => false,
-    };
-    if transient {
+    if spin_kit::pg_failure_is_transient(&err) {
         Fault::server("the air-quality database is unavailable; try again later")
     } else {
         internal()

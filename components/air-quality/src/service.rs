@@ -6,7 +6,8 @@ use air_quality_model::soap::envelope::body_element;
 use air_quality_model::soap::fault::Fault;
 use air_quality_model::soap::operation::{OperationName, Request};
 use air_quality_model::soap::response;
-use cityflow_auth::{authorize, now_unix, AuthError, Role};
+use cityflow_auth::Role;
+use spin_kit::AccessError;
 
 pub fn handle(body: &[u8], soap_action: Option<&str>, authorization: Option<&str>) -> Result<String, Fault> {
     let element = body_element(body)?;
@@ -43,14 +44,14 @@ pub fn handle(body: &[u8], soap_action: Option<&str>, authorization: Option<&str
 }
 
 fn authenticate(authorization: Option<&str>) -> Result<(), Fault> {
-    let secret = spin_sdk::variables::get("jwt_secret").map_err(|e| {
-        eprintln!("air-quality: component variable jwt_secret: {e}");
-        Fault::server("the service cannot check credentials right now")
-    })?;
-    match authorize(authorization, secret.as_bytes(), Role::Operator, now_unix()) {
+    match spin_kit::authorize(authorization, Role::Operator) {
         Ok(_) => Ok(()),
-        Err(AuthError::Unauthenticated(why)) => Err(Fault::client(format!("authentication required: {why}"))),
-        Err(AuthError::Forbidden(why)) => Err(Fault::client(format!("forbidden: {why}"))),
+        Err(AccessError::Misconfigured(detail)) => {
+            eprintln!("air-quality: {detail}");
+            Err(Fault::server("the service cannot check credentials right now"))
+        }
+        Err(AccessError::Unauthenticated(why)) => Err(Fault::client(format!("authentication required: {why}"))),
+        Err(AccessError::Forbidden(why)) => Err(Fault::client(format!("forbidden: {why}"))),
     }
 }
 

@@ -1,7 +1,6 @@
 //! Postgres through `spin:postgres/postgres@4.0.0`. Failures are logged here with their
 //! detail; callers see UNAVAILABLE (retry later) or INTERNAL (our statement or data is wrong).
 
-use api_kit::is_transient_sqlstate;
 use emergency_model::pb::{Intervention, Vehicle};
 use emergency_model::sql::{INTERVENTION_COLUMNS, VEHICLE_COLUMNS};
 use emergency_model::Status;
@@ -21,8 +20,8 @@ pub fn query_or(
     params: &[ParameterValue],
     refusal: impl Fn(&str) -> Option<Status>,
 ) -> Result<Vec<Row>, Status> {
-    let url = spin_sdk::variables::get("db_url").map_err(|e| {
-        eprintln!("emergency: component variable db_url: {e}");
+    let url = spin_kit::variable("db_url").map_err(|detail| {
+        eprintln!("emergency: {detail}");
         internal()
     })?;
     let connection = Connection::open(&url).map_err(|e| failure(what, e))?;
@@ -35,14 +34,7 @@ pub fn query_or(
 
 fn failure(what: &str, err: PgError) -> Status {
     eprintln!("emergency: database {what} failed: {err:?}");
-    let transient = match &err {
-        PgError::ConnectionFailed(_) | PgError::Other(_) => true,
-        // No SQLSTATE: the failure was in the connection, not in the statement.
-        PgError::QueryFailed(QueryError::Text(_)) => true,
-        PgError::QueryFailed(QueryError::DbError(db)) => is_transient_sqlstate(&db.code),
-        PgError::BadParameter(_) | PgError::ValueConversionFailed(_) => false,
-    };
-    if transient {
+    if spin_kit::pg_failure_is_transient(&err) {
         Status::unavailable("the emergency database is unavailable; try again later")
     } else {
         internal()

@@ -2,7 +2,7 @@
 //! the answer. Writes check the caller's token first, so an anonymous caller learns nothing
 //! about its request's validity and nothing is stored.
 
-use cityflow_auth::{authorize, now_unix, AuthError, Role};
+use cityflow_auth::Role;
 use emergency_model::framing::{unary_request, MAX_MESSAGE_LEN};
 use emergency_model::geo::haversine_km;
 use emergency_model::pb::{
@@ -11,6 +11,7 @@ use emergency_model::pb::{
 };
 use emergency_model::{dispatch, sql, validate, Rpc, Status};
 use prost::Message;
+use spin_kit::AccessError;
 
 use crate::db;
 
@@ -34,14 +35,14 @@ pub fn call(rpc: Rpc, body: &[u8], authorization: Option<&str>) -> Result<Vec<u8
 }
 
 fn require_operator(authorization: Option<&str>) -> Result<(), Status> {
-    let secret = spin_sdk::variables::get("jwt_secret").map_err(|e| {
-        eprintln!("emergency: component variable jwt_secret: {e}");
-        Status::internal("the service's authentication is not configured")
-    })?;
-    match authorize(authorization, secret.as_bytes(), Role::Operator, now_unix()) {
+    match spin_kit::authorize(authorization, Role::Operator) {
         Ok(_) => Ok(()),
-        Err(AuthError::Unauthenticated(why)) => Err(Status::unauthenticated(why)),
-        Err(AuthError::Forbidden(why)) => Err(Status::permission_denied(why)),
+        Err(AccessError::Misconfigured(detail)) => {
+            eprintln!("emergency: {detail}");
+            Err(Status::internal("the service's authentication is not configured"))
+        }
+        Err(AccessError::Unauthenticated(why)) => Err(Status::unauthenticated(why)),
+        Err(AccessError::Forbidden(why)) => Err(Status::permission_denied(why)),
     }
 }
 

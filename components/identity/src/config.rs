@@ -2,7 +2,6 @@
 //! client's: it is logged with its cause and answered with a generic 500.
 
 use api_kit::ApiError;
-use cityflow_auth::MIN_SECRET_LEN;
 use spin_sdk::variables;
 
 /// Token lifetime when `jwt_ttl_seconds` is unset: one hour.
@@ -16,11 +15,7 @@ fn misconfigured(what: &str) -> ApiError {
 }
 
 pub fn jwt_secret() -> Result<Vec<u8>, ApiError> {
-    let secret = variables::get("jwt_secret").map_err(|e| misconfigured(&format!("variable jwt_secret: {e}")))?;
-    if secret.len() < MIN_SECRET_LEN {
-        return Err(misconfigured(&format!("jwt_secret must be at least {MIN_SECRET_LEN} bytes")));
-    }
-    Ok(secret.into_bytes())
+    spin_kit::jwt_secret().map(String::into_bytes).map_err(|detail| misconfigured(&detail))
 }
 
 pub fn token_ttl_secs() -> Result<u64, ApiError> {

@@ -1,9 +1,9 @@
 //! Postgres access for accounts. Failures are logged with their detail and surface only as a
 //! generic 503 (database unavailable) or 500 (our statement or data is wrong).
 
-use api_kit::{is_transient_sqlstate, ApiError};
+use api_kit::ApiError;
 use identity_model::{sql, User};
-use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue, PgError, QueryError, RowSet};
+use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue, PgError, RowSet};
 
 /// The new account, or `None` when the email is taken.
 pub fn insert(email: &str, password_hash: &str, role: &str) -> Result<Option<User>, ApiError> {
@@ -36,8 +36,8 @@ pub fn set_role(id: i64, role: &str) -> Result<Option<User>, ApiError> {
 }
 
 fn query(what: &str, statement: &str, params: &[ParameterValue]) -> Result<RowSet, ApiError> {
-    let url = spin_sdk::variables::get("db_url").map_err(|e| {
-        eprintln!("identity: component variable db_url: {e}");
+    let url = spin_kit::variable("db_url").map_err(|detail| {
+        eprintln!("identity: {detail}");
         internal()
     })?;
     let conn = Connection::open(&url).map_err(|e| failure("connect", e))?;
@@ -46,13 +46,7 @@ fn query(what: &str, statement: &str, params: &[ParameterValue]) -> Result<RowSe
 
 fn failure(what: &str, err: PgError) -> ApiError {
     eprintln!("identity: database {what} failed: {err:?}");
-    let transient = match &err {
-        PgError::ConnectionFailed(_) | PgError::Other(_) => true,
-        PgError::QueryFailed(QueryError::Text(_)) => true,
-        PgError::QueryFailed(QueryError::DbError(db)) => is_transient_sqlstate(&db.code),
-        PgError::BadParameter(_) | PgError::ValueConversionFailed(_) => false,
-    };
-    if transient {
+    if spin_kit::pg_failure_is_transient(&err) {
         ApiError::service_unavailable("the account database is unavailable; try again later")
     } else {
         internal()

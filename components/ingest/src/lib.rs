@@ -12,7 +12,6 @@
 //! - a Redis failure is logged and answered Ok: the readings are committed, only the live
 //!   view misses them.
 
-mod config;
 mod live;
 mod store;
 

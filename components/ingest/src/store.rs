@@ -1,8 +1,7 @@
 //! Postgres: one statement per message (`traffic_model::sql::INGEST`), so a message is
 //! stored atomically or not at all.
 
-use api_kit::is_transient_sqlstate;
-use spin_sdk::pg4::{Connection, Decode, ParameterValue, PgError, QueryError};
+use spin_sdk::pg4::{Connection, Decode, ParameterValue, PgError};
 use traffic_model::{ingest_parameters, sql, Reading};
 
 /// Why a message was not stored.
@@ -19,7 +18,7 @@ pub enum StoreError {
 /// rest were duplicates of stored `(ts, sensor_id)`). Any error means nothing was stored.
 pub fn save(readings: &[Reading]) -> Result<usize, StoreError> {
     // A missing variable is a deployment fault: keep the message (redelivery) until it is fixed.
-    let url = crate::config::db_url().map_err(StoreError::Transient)?;
+    let url = spin_kit::variable("db_url").map_err(StoreError::Transient)?;
     let db = Connection::open(&url).map_err(|e| classify("connect", e))?;
     let params = ingest_parameters(readings).map(ParameterValue::ArrayStr);
     let rows = db.query(sql::INGEST, &params).map_err(|e| classify("ingest statement", e))?;
@@ -34,15 +33,8 @@ pub fn save(readings: &[Reading]) -> Result<usize, StoreError> {
 }
 
 fn classify(what: &str, err: PgError) -> StoreError {
-    let transient = match &err {
-        PgError::ConnectionFailed(_) | PgError::Other(_) => true,
-        // No SQLSTATE: the failure was in the connection, not in the statement.
-        PgError::QueryFailed(QueryError::Text(_)) => true,
-        PgError::QueryFailed(QueryError::DbError(db)) => is_transient_sqlstate(&db.code),
-        PgError::BadParameter(_) | PgError::ValueConversionFailed(_) => false,
-    };
     let message = format!("{what} failed: {err:?}");
-    if transient {
+    if spin_kit::pg_failure_is_transient(&err) {
         StoreError::Transient(message)
     } else {
         StoreError::Permanent(message)

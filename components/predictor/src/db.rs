@@ -23,7 +23,7 @@ fn count(rows: &spin_sdk::pg4::RowSet, what: &str) -> Result<u64, String> {
 
 impl Db {
     pub fn open() -> Result<Db, String> {
-        let url = crate::config::db_url()?;
+        let url = spin_kit::variable("db_url")?;
         Connection::open(&url).map(Db).map_err(|e| format!("cannot connect to the database: {e:?}"))
     }
 

@@ -25,8 +25,8 @@ pub struct Summary {
     pub duration_ms: u64,
 }
 
-impl Summary {
-    pub fn log_line(&self) -> String {
+impl spin_kit::job::Summary for Summary {
+    fn log_line(&self) -> String {
         format!(
             "{} {}: {} roads, {} predictions, {} published, {} buckets rolled up, {} capacities, {} evaluated in {} ms",
             self.ts, self.model_version, self.roads, self.predictions, self.published, self.buckets_rolled_up, self.capacities_refreshed, self.evaluated, self.duration_ms

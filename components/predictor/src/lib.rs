@@ -4,7 +4,6 @@
 
 mod config;
 mod db;
-mod http;
 mod job;
 mod publish;
 
@@ -19,16 +18,7 @@ struct Predictor;
 impl Guest for Predictor {
     fn handle_cron_event(metadata: Metadata) -> Result<(), Error> {
         let now = i64::try_from(metadata.timestamp).map_err(|_| Error::Other("cron timestamp out of range".into()))?;
-        match job::run(now) {
-            Ok(summary) => {
-                println!("predictor: {}", summary.log_line());
-                Ok(())
-            }
-            Err(e) => {
-                eprintln!("predictor: cycle at {now} failed: {e}");
-                Err(Error::Other(e))
-            }
-        }
+        spin_kit::job::run_logged("predictor", now, job::run).map(|_| ()).map_err(Error::Other)
     }
 }
 
@@ -36,5 +26,5 @@ export!(Predictor);
 
 #[spin_sdk::http_component]
 fn handle(req: spin_sdk::http::Request) -> spin_sdk::http::Response {
-    http::handle(&req)
+    spin_kit::job::handle_http(&req, "predictor", "prediction", job::run)
 }

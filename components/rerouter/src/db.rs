@@ -12,7 +12,7 @@ fn get<T: Decode>(row: &[DbValue], i: usize, what: &str) -> Result<T, String> {
 
 impl Db {
     pub fn open() -> Result<Db, String> {
-        let url = crate::config::db_url()?;
+        let url = spin_kit::variable("db_url")?;
         Connection::open(&url).map(Db).map_err(|e| format!("cannot connect to the database: {e:?}"))
     }
 

@@ -21,8 +21,8 @@ pub struct Summary {
     pub duration_ms: u64,
 }
 
-impl Summary {
-    pub fn log_line(&self) -> String {
+impl spin_kit::job::Summary for Summary {
+    fn log_line(&self) -> String {
         format!(
             "{}: {} arcs, {} congested, {} reroutes, {} published, search {} ms, total {} ms",
             self.ts, self.arcs, self.congested, self.reroutes, self.published, self.search_ms, self.duration_ms

@@ -2,8 +2,8 @@
 //! detail and surface to clients only as a generic 503 (the database is unavailable) or 500
 //! (our statement or data is wrong).
 
-use api_kit::{is_transient_sqlstate, ApiError};
-use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue, PgError, QueryError, RowSet};
+use api_kit::ApiError;
+use spin_sdk::pg4::{Connection, DbValue, Decode, ParameterValue, PgError, RowSet};
 use transport_model::{sql, ListFilter, Transport, TransportInput};
 
 pub fn list(filter: &ListFilter) -> Result<Vec<Transport>, ApiError> {
@@ -51,8 +51,8 @@ fn input_params(input: &TransportInput) -> [ParameterValue; 3] {
 }
 
 fn connect() -> Result<Connection, ApiError> {
-    let url = spin_sdk::variables::get("db_url").map_err(|e| {
-        eprintln!("transport: component variable db_url: {e}");
+    let url = spin_kit::variable("db_url").map_err(|detail| {
+        eprintln!("transport: {detail}");
         internal()
     })?;
     Connection::open(&url).map_err(|e| failure("connect", e))
@@ -66,14 +66,7 @@ fn query(what: &str, statement: &str, params: &[ParameterValue]) -> Result<RowSe
 
 fn failure(what: &str, err: PgError) -> ApiError {
     eprintln!("transport: database {what} failed: {err:?}");
-    let transient = match &err {
-        PgError::ConnectionFailed(_) | PgError::Other(_) => true,
-        // No SQLSTATE: the failure was in the connection, not in the statement.
-        PgError::QueryFailed(QueryError::Text(_)) => true,
-        PgError::QueryFailed(QueryError::DbError(db)) => is_transient_sqlstate(&db.code),
-        PgError::BadParameter(_) | PgError::ValueConversionFailed(_) => false,
-    };
-    if transient {
+    if spin_kit::pg_failure_is_transient(&err) {
         ApiError::service_unavailable("the transport database is unavailable; try again later")
     } else {
         internal()

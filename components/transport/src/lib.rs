@@ -41,6 +41,15 @@ fn dispatch(req: &Request) -> Result<Response, ApiError> {
 /// which stays correct under any `base`; the raw path is only a fallback for hosts without it.
 fn path_info(req: &Request) -> Result<&str, ApiError> {
     if let Some(info) = req.header("spin-path-info").and_then(|v| v.as_str()) {
+        // Service chaining (`http://transport.spin.internal/transports/1`) addresses the
+        // component as if it were routed at `/...` (empty `spin-component-route`): the path
+        // info is then the whole path, mount included.
+        let chained = req.header("spin-component-route").and_then(|v| v.as_str()) == Some("");
+        if chained {
+            if let Some(below_mount) = info.strip_prefix(MOUNT) {
+                return Ok(below_mount);
+            }
+        }
         return Ok(info);
     }
     req.path()

@@ -57,9 +57,12 @@ async fn run_subscription(app: Arc<App>, mqtt: ResolvedMqtt, sub: ResolvedSubscr
         _ => QoS::ExactlyOnce,
     };
 
-    let workers: Vec<mpsc::Sender<(Publish, Instant)>> = (0..options.concurrency.max(1))
+    // Unbounded on purpose: the event loop must never wait on a worker, because a worker
+    // waits on the event loop to send its acknowledgement. The broker bounds what arrives
+    // unacknowledged (its inflight window for QoS 1/2).
+    let workers: Vec<mpsc::UnboundedSender<(Publish, Instant)>> = (0..options.concurrency.max(1))
         .map(|_| {
-            let (tx, rx) = mpsc::channel(1024);
+            let (tx, rx) = mpsc::unbounded_channel();
             tokio::spawn(work(app.clone(), client.clone(), sub.component.clone(), rx));
             tx
         })
@@ -79,7 +82,7 @@ async fn run_subscription(app: Arc<App>, mqtt: ResolvedMqtt, sub: ResolvedSubscr
             }
             Ok(Event::Incoming(Packet::Publish(publish))) => {
                 let worker = &workers[worker_for(&publish.topic, workers.len())];
-                if worker.send((publish, Instant::now())).await.is_err() {
+                if worker.send((publish, Instant::now())).is_err() {
                     return;
                 }
             }
@@ -106,7 +109,7 @@ fn worker_for(topic: &str, workers: usize) -> usize {
     (h.finish() % workers as u64) as usize
 }
 
-async fn work(app: Arc<App>, client: AsyncClient, component: String, mut rx: mpsc::Receiver<(Publish, Instant)>) {
+async fn work(app: Arc<App>, client: AsyncClient, component: String, mut rx: mpsc::UnboundedReceiver<(Publish, Instant)>) {
     let invocations = |outcome: &str| METRICS.trigger_invocations.with_label_values(&["mqtt", &component, outcome]).inc();
     while let Some((publish, received)) = rx.recv().await {
         METRICS.trigger_lag.with_label_values(&["mqtt", &component]).observe(received.elapsed().as_secs_f64());
