@@ -72,6 +72,16 @@ async fn zeep_drives_every_operation_from_the_wsdl() {
 }
 
 #[tokio::test]
+async fn a_second_stock_client_understands_the_wsdl() {
+    let app = App::start().await;
+    let out = run_python("suds_client.py", &[app.base()])
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}\n--- runtime log ---\n{}", app.logs()));
+    println!("{out}");
+    assert!(out.trim_end().ends_with("OK"), "{out}");
+}
+
+#[tokio::test]
 async fn seeded_aqis_are_what_the_model_computes_and_match_the_dashboard() {
     let app = App::start().await;
     let rows = app
