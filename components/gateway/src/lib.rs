@@ -55,26 +55,12 @@ async fn dispatch(req: &Request) -> Result<Response, ApiError> {
             | "/api/emergency/vehicles"
             | "/api/emergency/interventions",
             _,
-        ) => Err(ApiError::method_not_allowed(method_name(&method), &["GET"])),
-        ("/api/orchestration/emergency-response", _) => Err(ApiError::method_not_allowed(method_name(&method), &["POST"])),
-        ("/api/orchestration/plan-trip", _) => Err(ApiError::method_not_allowed(method_name(&method), &["GET", "POST"])),
+        ) => Err(ApiError::method_not_allowed(spin_kit::method_name(&method), &["GET"])),
+        ("/api/orchestration/emergency-response", _) => Err(ApiError::method_not_allowed(spin_kit::method_name(&method), &["POST"])),
+        ("/api/orchestration/plan-trip", _) => Err(ApiError::method_not_allowed(spin_kit::method_name(&method), &["GET", "POST"])),
         // The pass-throughs are reads: writes go to the services themselves, with a token.
-        (p, _) if p.starts_with(passthrough::TRANSPORT_PREFIX) => Err(ApiError::method_not_allowed(method_name(&method), &["GET"])),
+        (p, _) if p.starts_with(passthrough::TRANSPORT_PREFIX) => Err(ApiError::method_not_allowed(spin_kit::method_name(&method), &["GET"])),
         _ => Err(ApiError::not_found(format!("no resource at {path}"))),
     }
 }
 
-fn method_name(method: &Method) -> &str {
-    match method {
-        Method::Get => "GET",
-        Method::Head => "HEAD",
-        Method::Post => "POST",
-        Method::Put => "PUT",
-        Method::Delete => "DELETE",
-        Method::Connect => "CONNECT",
-        Method::Options => "OPTIONS",
-        Method::Trace => "TRACE",
-        Method::Patch => "PATCH",
-        Method::Other(other) => other,
-    }
-}

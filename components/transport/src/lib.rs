@@ -31,7 +31,7 @@ fn dispatch(req: &Request) -> Result<Response, ApiError> {
         (Method::Delete, Target::Item(id)) => auth::require(req, Role::Admin).and_then(|_| handlers::delete(id)),
         (Method::Options, target) => Ok(reply::options(target.allowed_methods())),
         (method, target) => Err(ApiError::method_not_allowed(
-            method_name(method),
+            spin_kit::method_name(method),
             target.allowed_methods(),
         )),
     }
@@ -57,17 +57,3 @@ fn path_info(req: &Request) -> Result<&str, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("no resource at {}", req.path())))
 }
 
-fn method_name(method: &Method) -> &str {
-    match method {
-        Method::Get => "GET",
-        Method::Head => "HEAD",
-        Method::Post => "POST",
-        Method::Put => "PUT",
-        Method::Delete => "DELETE",
-        Method::Connect => "CONNECT",
-        Method::Options => "OPTIONS",
-        Method::Trace => "TRACE",
-        Method::Patch => "PATCH",
-        Method::Other(other) => other,
-    }
-}

@@ -38,19 +38,12 @@ pub fn handle_http<S: Summary>(req: &Request, component: &str, kind: &str, cycle
 
 fn dispatch<S: Summary>(req: &Request, component: &str, kind: &str, cycle: impl FnOnce(i64) -> Result<S, String>) -> Result<String, ApiError> {
     if *req.method() != Method::Post {
-        return Err(ApiError::method_not_allowed(&method_name(req.method()), &["POST"]));
+        return Err(ApiError::method_not_allowed(crate::method_name(req.method()), &["POST"]));
     }
     require_operator(req, component)?;
     let now = i64::try_from(now_unix()).map_err(|_| ApiError::internal("clock out of range"))?;
     let summary = run_logged(component, now, cycle).map_err(|e| ApiError::internal(format!("{kind} cycle failed: {e}")))?;
     serde_json::to_string(&summary).map_err(|e| ApiError::internal(e.to_string()))
-}
-
-fn method_name(method: &Method) -> String {
-    match method {
-        Method::Other(other) => other.clone(),
-        known => format!("{known:?}").to_uppercase(),
-    }
 }
 
 fn require_operator(req: &Request, component: &str) -> Result<(), ApiError> {

@@ -3,12 +3,14 @@
 //! to its own error form (JSON, SOAP Fault, gRPC status, MQTT redelivery).
 
 mod auth;
+mod http;
 pub mod job;
 mod live;
 mod pg;
 mod variables;
 
 pub use auth::{authorize, jwt_secret, AccessError};
+pub use http::method_name;
 pub use live::{publish_events, redis_prefix};
 pub use pg::pg_failure_is_transient;
 pub use variables::{optional_variable, variable};
