@@ -4,11 +4,11 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 # Component crates (WebAssembly); everything else in the workspace is native.
-COMPONENTS := transport air-quality emergency identity tourism ingest predictor rerouter gateway
+COMPONENTS := transport air-quality emergency identity tourism ingest predictor rerouter gateway traffic-api web
 TEST_COMPONENTS := probe mqtt-probe cron-probe
 LISTEN ?= 127.0.0.1:3000
 
-.PHONY: up test setup setup-tests build build-runtime build-components migrate bench clean
+.PHONY: up test setup setup-tests build build-runtime build-web build-components migrate bench soak clean
 
 setup:
 	@scripts/setup.sh
@@ -16,7 +16,15 @@ setup:
 build-runtime:
 	$(CARGO) build --release --locked -p cityflow
 
-build-components:
+# The dashboard's sources (web/) -> web/dist, which the web component embeds: npm ci from the
+# lockfile whenever it changes, then the small Node build script (no bundler).
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix web --no-audit --no-fund
+
+build-web: web/node_modules/.package-lock.json
+	npm run build --prefix web
+
+build-components: build-web
 	$(CARGO) build --locked --target wasm32-wasip2 --profile component $(addprefix -p ,$(COMPONENTS) $(TEST_COMPONENTS))
 
 build: build-runtime build-components
@@ -37,6 +45,10 @@ test: setup-tests build
 
 bench: setup build
 	set -a; source .env; set +a; bench/all.sh
+
+# Mixed load on the whole application (SOAK_DURATION, default 5m): zero 5xx, flat memory.
+soak: setup build
+	set -a; source .env; set +a; bench/soak.sh
 
 clean:
 	$(CARGO) clean

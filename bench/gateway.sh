@@ -142,3 +142,10 @@ dashboard than alone. That the calls do overlap is the last line of the table: t
 of one \`/api/health\` request, each timed by the gateway, take longer summed than the request.
 MD
 say "wrote bench/results/gateway.md"
+
+# Figures of make bench's report (bench/report.py); nothing when this script runs alone.
+bench_figure http "gateway city-dashboard (5 chained calls): p50 latency, 1 connection" "$P50_dash" ms \
+  "sum of its five calls' p50, each alone (sequential cost)" "$SUM" "ratio < 1" \
+  --note "issue 7: the fan-out must cost close to the slowest call, not the sum; < 1 here means cheaper than calling one after the other"
+bench_figure http "gateway city-dashboard: p50 latency, 1 connection" "$P50_dash" ms \
+  "slowest of its five calls' p50, alone" "$MAX" "close to 1 (issue 7 gives no number)"

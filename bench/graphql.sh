@@ -76,3 +76,9 @@ parses and validates the query (depth and complexity included) and resolves it f
 The tourism component is ${WASM_KB} KiB (opt-level s, LTO, stripped).
 MD
 say "wrote bench/results/graphql.md"
+
+# Figures of make bench's report (bench/report.py); nothing when this script runs alone.
+REST_REF="REST GET /transports, same runtime and load"
+bench_figure http "GraphQL { attractions { id name status } }: throughput (wrk, $CONNECTIONS connections)" "$RPS_graphql" req/s "$REST_REF" "$RPS_rest"
+bench_figure http "GraphQL attractions: p50 latency" "$P50_graphql" ms "$REST_REF" "$P50_rest"
+bench_figure http "GraphQL attractions: p99 latency" "$P99_graphql" ms "$REST_REF" "$P99_rest"

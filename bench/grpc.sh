@@ -119,3 +119,9 @@ still in flight; $CANCELLED GetVehicles calls were cut off that way (warm-up inc
 counted.
 MD
 say "wrote bench/results/grpc.md"
+
+# Figures of make bench's report (bench/report.py); nothing when this script runs alone.
+REST_REF="REST GET /transports over h2c, same runtime and load"
+bench_figure http "gRPC GetVehicles over h2c: throughput (h2load, $CONNECTIONS × $STREAMS streams)" "$RPS_grpc" req/s "$REST_REF" "$RPS_rest"
+bench_figure http "gRPC GetVehicles: p50 latency" "$P50_grpc" ms "$REST_REF" "$P50_rest"
+bench_figure http "gRPC GetVehicles: p99 latency" "$P99_grpc" ms "$REST_REF" "$P99_rest"

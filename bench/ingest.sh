@@ -26,6 +26,7 @@ shopt -s inherit_errexit
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source "$ROOT/bench/lib.sh" # bench_figure and bench_rss (for make bench's report)
 
 : "${SPIN_VARIABLE_DB_URL:?set SPIN_VARIABLE_DB_URL (source .env)}"
 SINGLE_MESSAGES=${BENCH_SINGLE_MESSAGES:-20000}
@@ -213,6 +214,9 @@ run_case() {
     || { tail -20 "$err" >&2; die "$kind did not subscribe"; }
   # The runtime logs before its SUBSCRIBE is acknowledged: leave the broker a moment.
   sleep 1
+  # CPU time spent before the load (the runtime compiles the component at start), so the
+  # report's CPU per reading counts ingesting only.
+  local cpu_ticks_ready; cpu_ticks_ready=$(awk '{ print $14 + $15 }' "/proc/$SUB_PID/stat" 2>/dev/null || echo 0)
 
   local t0 t1 count=0 deadline last=-1 progressed status=complete
   t0=$(now)
@@ -232,6 +236,11 @@ run_case() {
   done
   local cpu_s=""
   [ -r "/proc/$SUB_PID/stat" ] && cpu_s=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$SUB_PID/stat")
+  local cpu_ingest_s=""
+  [ -r "/proc/$SUB_PID/stat" ] && cpu_ingest_s=$(awk -v hz="$(getconf CLK_TCK)" -v t0="$cpu_ticks_ready" '{ printf "%.2f", ($14 + $15 - t0) / hz }' "/proc/$SUB_PID/stat")
+  # Resident memory of the subscriber: its peak (VmHWM) and now, right after the last row.
+  local rss_peak="" rss_after=""
+  [ -r "/proc/$SUB_PID/status" ] && read -r rss_peak rss_after <<<"$(bench_rss "$SUB_PID")"
   stop_subscriber
   # Anything still arriving after the deadline would not change a loss verdict, but count
   # once more after the subscriber stopped so the number is final.
@@ -251,11 +260,14 @@ run_case() {
   jq -nc --arg kind "$kind" --arg workload "$workload" --argjson concurrency "$concurrency" \
     --argjson messages "$messages" --argjson batch "$batch" --argjson sent "$readings" --argjson stored "$count" \
     --argjson seconds "$seconds" --argjson rate "$rate" --argjson msgs "$msgs" --argjson rejected "$rejected" \
-    --arg cpu "${cpu_s:-}" --arg status "$status" \
+    --arg cpu "${cpu_s:-}" --arg status "$status" --arg rss_peak "$rss_peak" --arg rss_after "$rss_after" --arg cpu_ingest "$cpu_ingest_s" \
     '{kind: $kind, workload: $workload, concurrency: $concurrency, status: $status, messages: $messages, batch: $batch,
       readings_sent: $sent, readings_stored: $stored, lost: ($sent - $stored), rejected: $rejected,
       seconds: $seconds, readings_per_s: $rate, messages_per_s: $msgs,
-      subscriber_cpu_s: (if $cpu == "" then null else ($cpu | tonumber) end)}' >>"$WORK/cases.jsonl"
+      subscriber_cpu_s: (if $cpu == "" then null else ($cpu | tonumber) end),
+      subscriber_cpu_ingest_s: (if $cpu_ingest == "" then null else ($cpu_ingest | tonumber) end),
+      subscriber_rss_peak_kb: (if $rss_peak == "" then null else ($rss_peak | tonumber) end),
+      subscriber_rss_after_kb: (if $rss_after == "" then null else ($rss_after | tonumber) end)}' >>"$WORK/cases.jsonl"
   [ "$rejected" = 0 ] || die "$kind $workload: $rejected messages rejected; the simulator's readings must all be valid"
   # A missing reading fails the bench, after the table is printed. With QoS 1 a stalled
   # subscriber has not lost them yet (they wait unacknowledged at the broker), but it has
@@ -344,6 +356,54 @@ echo
 table
 echo
 say "results in $RESULTS/ingest.md and ingest.json"
+
+# Figures of make bench's report (bench/report.py); nothing when this script runs alone. Each
+# at the runtime's best --mqtt-concurrency, where the references ran too.
+case_field() { # kind workload field
+  jq -r --arg k "$1" --arg w "$2" --arg f "$3" '.best_runtime_concurrency[$w] as $c
+    | .cases | map(select(.kind == $k and .workload == $w and .concurrency == $c)) | .[0][$f] // ""' "$RESULTS/ingest.json"
+}
+CEILING_REF="native ceiling (bench/native-ingest: same validation, SQL and Redis, natively)"
+SEED_REF="seed approach (one INSERT per reading, no Redis)"
+incomplete() { # workload kinds...: a note naming the cases that did not store everything
+  local kind lost text=""
+  for kind in "${@:2}"; do
+    lost=$(case_field "$kind" "$1" lost)
+    [ -n "$lost" ] && [ "$lost" != 0 ] && text+="${text:+; }$kind stored all but $lost readings ($(case_field "$kind" "$1" status)): its rate is over what it stored"
+  done
+  echo "$text"
+}
+for ref in native seed; do
+  name=$CEILING_REF; [ $ref = seed ] && name=$SEED_REF
+  bench_figure ingest "single readings: messages/s stored (c=${BEST_CONCURRENCY[single]})" "$(case_field runtime single messages_per_s)" msgs/s \
+    "$name" "$(case_field $ref single messages_per_s)" "value >= $TARGET_SINGLE_MSGS" --note "$(incomplete single runtime $ref)"
+done
+for ref in native seed; do
+  name=$CEILING_REF; [ $ref = seed ] && name=$SEED_REF
+  bench_figure ingest "batches of $BATCH_SIZE: readings/s stored (c=${BEST_CONCURRENCY[batch]})" "$(case_field runtime batch readings_per_s)" readings/s \
+    "$name" "$(case_field $ref batch readings_per_s)" "value >= $TARGET_BATCH_READINGS" --note "$(incomplete batch runtime $ref)"
+done
+cpu_per_reading() { # kind workload -> µs of subscriber CPU per reading stored, from subscription on
+  local cpu stored
+  cpu=$(case_field "$1" "$2" subscriber_cpu_ingest_s) stored=$(case_field "$1" "$2" readings_stored)
+  [ -n "$cpu" ] && [ "${stored:-0}" -gt 0 ] && awk -v c="$cpu" -v n="$stored" 'BEGIN { printf "%.1f", c * 1e6 / n }'
+  return 0
+}
+for workload in single batch; do
+  label="single readings"; [ $workload = batch ] && label="batches of $BATCH_SIZE"
+  bench_figure ingest "$label: subscriber CPU per reading stored" "$(cpu_per_reading runtime $workload)" µs \
+    "$CEILING_REF" "$(cpu_per_reading native $workload)" \
+    --note "user + system CPU of the subscriber process from its subscription to the last row, ÷ readings: unlike the rates it barely moves with the machine's load"
+done
+for workload in single batch; do
+  label="single readings"; [ $workload = batch ] && label="batches of $BATCH_SIZE"
+  peak=$(case_field runtime $workload subscriber_rss_peak_kb) after=$(case_field runtime $workload subscriber_rss_after_kb)
+  ref_peak=$(case_field native $workload subscriber_rss_peak_kb) ref_after=$(case_field native $workload subscriber_rss_after_kb)
+  bench_figure memory "ingest, $label: runtime peak RSS (VmHWM)" "${peak:+$(bench_mib "$peak")}" MiB \
+    "native ceiling's peak RSS" "${ref_peak:+$(bench_mib "$ref_peak")}"
+  bench_figure memory "ingest, $label: runtime RSS right after the last row (VmRSS)" "${after:+$(bench_mib "$after")}" MiB \
+    "native ceiling's RSS at the same point" "${ref_after:+$(bench_mib "$ref_after")}"
+done
 
 if [ ${#FAILURES[@]} -gt 0 ]; then
   for f in "${FAILURES[@]}"; do say "FAILED: $f"; done

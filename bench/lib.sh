@@ -1,6 +1,9 @@
-# Shared set-up of the protocol benchmarks (bench/graphql.sh, bench/soap.sh, bench/grpc.sh):
-# a throw-away migrated database, the runtime on a free port, wrk figures, clean-up on exit.
-# Sourced, not run: `source "$(dirname "$0")/lib.sh"`, then `bench_init <name>`.
+# Shared set-up of the benchmarks (bench/graphql.sh, bench/soap.sh, bench/grpc.sh,
+# bench/gateway.sh, bench/soak.sh): a throw-away migrated database, the runtime on a free port,
+# wrk figures, clean-up on exit; and, for every benchmark, bench_figure and bench_rss, which
+# feed the one report (bench/report.py).
+# Sourced, not run: `source "$(dirname "$0")/lib.sh"`, then `bench_init <name>` (the scripts
+# with a set-up of their own source it for bench_figure and bench_rss alone).
 
 # Goes to the repository root and sets ROOT, RUNTIME, RESULTS, WORK (a temporary directory),
 # say/die (prefixed "bench/<name>:"), and the exit trap that stops the runtime, drops the
@@ -43,10 +46,29 @@ bench_require() {
       *) if [ "$kind" = --wasm ]; then
            [ -f "$ROOT/target/wasm32-wasip2/component/$item.wasm" ] || die "$item.wasm is missing; run make build"
          else
-           command -v "$item" >/dev/null || die "$item is missing ($(bench_install_hint "$item"))"
+           command -v "$item" >/dev/null || bench_install "$item" || die "$item is missing ($(bench_install_hint "$item"))"
          fi ;;
     esac
   done
+}
+
+# Installs the Debian package of a load generator (wrk, h2load) when it is missing, as
+# bench/run.sh does for wrk: a fresh machine runs `make bench` without a manual step.
+bench_install() {
+  local package
+  case $1 in
+    wrk) package=wrk ;;
+    h2load) package=nghttp2-client ;;
+    *) return 1 ;;
+  esac
+  local sudo=()
+  if [ "$(id -u)" != 0 ]; then command -v sudo >/dev/null && sudo=(sudo) || return 1; fi
+  say "installing $package"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null 2>&1 \
+    || { "${sudo[@]}" apt-get update -qq >/dev/null 2>&1 \
+         && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null 2>&1; } \
+    || return 1
+  command -v "$1" >/dev/null
 }
 
 bench_install_hint() {
@@ -106,21 +128,31 @@ bench_secret() {
   echo "bench-only-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 }
 
-# Starts the runtime on a free loopback port with manifest $1 and the environment given as
-# NAME=value arguments after it; waits until it serves. Sets RUNTIME_PID and BASE; its output
-# is in $WORK/up.out and $WORK/up.err.
+# Starts the runtime on a free loopback port (its admin listener too, so a `make up` beside
+# keeps 9090) with manifest $1 and the environment given as NAME=value arguments after it;
+# more `cityflow up` options may follow a `--`. Waits until it serves (BENCH_START_TIMEOUT,
+# 180 s: a whole spin.toml compiles every component first). Sets RUNTIME_PID, BASE and
+# ADMIN_BASE; its output is in $WORK/up.out and $WORK/up.err.
 bench_start_runtime() {
   local manifest=$1; shift
+  local envs=() args=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = -- ]; then shift; args=("$@"); break; fi
+    envs+=("$1"); shift
+  done
   say "starting the runtime"
   : >"$WORK/up.out"
-  env "$@" "$RUNTIME" up --listen 127.0.0.1:0 -f "$manifest" --runtime-config-file "$ROOT/runtime-config.toml" \
-    >"$WORK/up.out" 2>"$WORK/up.err" &
+  env "${envs[@]}" "$RUNTIME" up --listen 127.0.0.1:0 --admin-listen 127.0.0.1:0 -f "$manifest" \
+    --runtime-config-file "$ROOT/runtime-config.toml" "${args[@]}" >"$WORK/up.out" 2>"$WORK/up.err" &
   RUNTIME_PID=$!
   BASE=""
-  local _
-  for _ in $(seq 600); do
+  local deadline=$(( $(date +%s) + ${BENCH_START_TIMEOUT:-180} ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
     BASE=$(sed -n 's/^Serving \(http:\/\/[^ ]*\).*/\1/p' "$WORK/up.out" | head -1)
-    [ -n "$BASE" ] && return 0
+    if [ -n "$BASE" ]; then
+      ADMIN_BASE=$(sed -n 's/^Admin \(http:\/\/[^ ]*\).*/\1/p' "$WORK/up.out" | head -1)
+      return 0
+    fi
     kill -0 "$RUNTIME_PID" 2>/dev/null || { cat "$WORK/up.err" >&2; die "the runtime exited"; }
     sleep 0.1
   done
@@ -145,3 +177,48 @@ wrk_measure() {
   printf -v "P50_$name" '%s' "$(to_ms "$(awk '$1 == "50%" { print $2 }' "$WORK/$name.txt")")"
   printf -v "P99_$name" '%s' "$(to_ms "$(awk '$1 == "99%" { print $2 }' "$WORK/$name.txt")")"
 }
+
+# --- the report ----------------------------------------------------------------------------
+
+# Records one figure of the report that bench/report.py renders into
+# bench/results/report.{md,json}: one JSON line appended to $BENCH_FIGURES, which bench/all.sh
+# and bench/soak.sh set for each script they run. A benchmark run on its own has it unset and
+# records nothing, so its own output stays as it was.
+#
+#   bench_figure SECTION "what was measured" VALUE UNIT ["reference" REF_VALUE [TARGET]] [--ratio R] [--note TEXT]
+#
+# SECTION: http, instantiation, ingest, jobs, memory or soak. The reference is what the value
+# is set against, measured in the same run (native baseline, seed approach, REST yardstick);
+# empty when the issue's target is the only yardstick. The ratio is VALUE / REF_VALUE unless
+# --ratio gives a sounder one (a median of paired rounds, say). TARGET is the issue's, as
+# "value < 100" or "ratio >= 0.5" (empty: none; other text is shown without a verdict).
+bench_figure() {
+  [ -n "${BENCH_FIGURES:-}" ] || return 0
+  local positional=() ratio="" note=""
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --ratio) ratio=$2; shift 2 ;;
+      --note) note=$2; shift 2 ;;
+      *) positional+=("$1"); shift ;;
+    esac
+  done
+  [ ${#positional[@]} -ge 4 ] || { echo "bench_figure: needs SECTION FIGURE VALUE UNIT" >&2; return 1; }
+  jq -nc --arg section "${positional[0]}" --arg figure "${positional[1]}" --arg value "${positional[2]}" \
+    --arg unit "${positional[3]}" --arg reference "${positional[4]:-}" --arg ref_value "${positional[5]:-}" \
+    --arg target "${positional[6]:-}" --arg ratio "$ratio" --arg note "$note" '
+    def num: if . == "" then null else (tonumber? // null) end;
+    def text: if . == "" then null else . end;
+    {section: $section, figure: $figure, value: ($value | num), unit: $unit,
+     reference: ($reference | text), ref_value: ($ref_value | num), ratio: ($ratio | num),
+     target: ($target | text), note: ($note | text)}' >>"$BENCH_FIGURES" \
+    || echo "bench_figure: could not record \"${positional[1]}\"" >&2
+}
+
+# Prints "peak current" resident memory of process $1 in KiB (VmHWM and VmRSS of
+# /proc/<pid>/status): the peak since it started, and now.
+bench_rss() {
+  awk '$1 == "VmHWM:" { peak = $2 } $1 == "VmRSS:" { now = $2 } END { print peak + 0, now + 0 }' "/proc/$1/status"
+}
+
+# KiB to MiB with one decimal.
+bench_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }

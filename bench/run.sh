@@ -18,6 +18,7 @@ shopt -s inherit_errexit
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source "$ROOT/bench/lib.sh" # bench_figure and bench_rss (for make bench's report)
 
 : "${SPIN_VARIABLE_DB_URL:?set SPIN_VARIABLE_DB_URL (source .env, or run make bench)}"
 DURATION=${BENCH_DURATION:-5s}
@@ -251,6 +252,9 @@ summarise() {
 # of adjacent rounds.
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "warm-up: $WARMUP per server; then $ROUNDS alternating rounds of $DURATION at $CONNECTIONS connections ($LOADGEN)"
+# Resident memory of both servers before any load (after start-up and the answer check).
+read -r _ RT_IDLE_KB <<<"$(bench_rss "$RUNTIME_PID")"
+read -r _ NA_IDLE_KB <<<"$(bench_rss "$NATIVE_PID")"
 warm "$RUNTIME_BASE"
 warm "$NATIVE_BASE"
 : >"$WORK/runtime.rounds"
@@ -261,6 +265,9 @@ for round in $(seq "$ROUNDS"); do
   say "round $round: runtime $(cut -d' ' -f1 <(tail -1 "$WORK/runtime.rounds")) req/s, native $(cut -d' ' -f1 <(tail -1 "$WORK/native.rounds")) req/s"
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+# Peak (VmHWM) and current (VmRSS) resident memory right after the load, of both servers.
+read -r RT_PEAK_KB RT_AFTER_KB <<<"$(bench_rss "$RUNTIME_PID")"
+read -r NA_PEAK_KB NA_AFTER_KB <<<"$(bench_rss "$NATIVE_PID")"
 read -r RT_RPS RT_P50 RT_P99 RT_REQS RT_CPU <<<"$(summarise "$WORK/runtime.rounds")"
 read -r NA_RPS NA_P50 NA_P99 NA_REQS NA_CPU <<<"$(summarise "$WORK/native.rounds")"
 RATIO=$(paste -d' ' "$WORK/runtime.rounds" "$WORK/native.rounds" \
@@ -333,6 +340,25 @@ jq -n \
     instantiation_us: {count: $inst_count, p50: $inst_p50, p90: $inst_p90, p99: $inst_p99, max: $inst_max,
                        target_p50_max: 100, verdict: $inst_ok}
   }' >"$RESULTS/transport-rest.json"
+
+# Figures of make bench's report (bench/report.py); nothing when this script runs alone.
+NATIVE_REF="native server (tokio + hyper + tokio-postgres, same SQL and JSON)"
+bench_figure http "REST GET /transports: throughput (wrk, $CONNECTIONS connections)" "$RT_RPS" req/s \
+  "$NATIVE_REF" "$NA_RPS" "ratio >= 0.5" --ratio "$RATIO" \
+  --note "ratio is the median of the ratios of adjacent runtime/native rounds ($ROUNDS each), as bench/run.sh prints it"
+bench_figure http "REST GET /transports: p50 latency" "$RT_P50" ms "$NATIVE_REF" "$NA_P50"
+bench_figure http "REST GET /transports: p99 latency" "$RT_P99" ms "$NATIVE_REF" "$NA_P99"
+bench_figure http "REST GET /transports: server CPU per request" "$RT_CPU" µs "$NATIVE_REF" "$NA_CPU" \
+  --note "user + system CPU of the server process over the rounds ÷ requests served: the steadiest figure on a shared machine"
+bench_figure instantiation "instantiation p50 (runtime's own histogram, $INST_COUNT instances)" "$INST_P50" µs \
+  "runtime CPU per GET /transports request" "$RT_CPU" "value < 100" \
+  --note "ratio = the share of a request's server CPU spent instantiating (the store set-up and teardown are not in it)"
+bench_figure instantiation "instantiation p99" "$INST_P99" µs "runtime CPU per GET /transports request" "$RT_CPU"
+bench_figure memory "REST load: runtime peak RSS (VmHWM)" "$(bench_mib "$RT_PEAK_KB")" MiB \
+  "native server's peak RSS" "$(bench_mib "$NA_PEAK_KB")" \
+  --note "VmHWM is the peak since the process started, start-up included (the runtime loads the component from wasmtime's compilation cache or compiles it); idle before the load: runtime $(bench_mib "$RT_IDLE_KB") MiB, native $(bench_mib "$NA_IDLE_KB") MiB"
+bench_figure memory "REST load: runtime RSS right after the load (VmRSS)" "$(bench_mib "$RT_AFTER_KB")" MiB \
+  "native server's RSS after the load" "$(bench_mib "$NA_AFTER_KB")"
 
 echo
 echo "GET /transports — $LOADDESC"

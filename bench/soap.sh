@@ -74,3 +74,10 @@ $MEASURES measures joined with their zones, against ${REST_BYTES} bytes of JSON 
 transport lines, so the two differ in payload as well as in protocol.
 MD
 say "wrote bench/results/soap.md"
+
+# Figures of make bench's report (bench/report.py); nothing when this script runs alone.
+REST_REF="REST GET /transports, same runtime and load"
+bench_figure http "SOAP GetAirQualityMeasures: throughput (wrk, $CONNECTIONS connections)" "$RPS_soap" req/s "$REST_REF" "$RPS_rest" \
+  --note "the SOAP answer is ${SOAP_BYTES} B of XML ($MEASURES measures), the REST one ${REST_BYTES} B of JSON"
+bench_figure http "SOAP GetAirQualityMeasures: p50 latency" "$P50_soap" ms "$REST_REF" "$P50_rest"
+bench_figure http "SOAP GetAirQualityMeasures: p99 latency" "$P99_soap" ms "$REST_REF" "$P99_rest"

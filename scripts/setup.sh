@@ -23,9 +23,15 @@ command -v redis-cli >/dev/null || missing+=(redis-tools)
 command -v mosquitto >/dev/null || missing+=(mosquitto)
 command -v mosquitto_pub >/dev/null || missing+=(mosquitto-clients)
 command -v curl >/dev/null || missing+=(curl)
+# The dashboard (web/) is built with Node.js and npm (`make build` runs npm ci + npm run build).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 # The test suite also scrapes the runtime with a real Prometheus and checks its config.
 if [ "${1:-}" = "--for-tests" ]; then
   command -v prometheus >/dev/null || missing+=(prometheus)
+  # The dashboard's browser tests drive Debian's Chromium (playwright-core downloads no browser).
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
@@ -97,6 +103,19 @@ SELECT format('CREATE ROLE cityflow LOGIN CREATEDB PASSWORD %L', :'pw')
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cityflow') \gexec
 SELECT format('ALTER ROLE cityflow LOGIN CREATEDB PASSWORD %L', :'pw') \gexec
 SQL
+
+# The end-to-end tests run in parallel, each runtime with its own connection pool: Debian's
+# default of 100 connections runs out. Raise it once (it takes a server restart).
+if [ "${1:-}" = "--for-tests" ]; then
+  connections=$(as_postgres psql -Atq -d postgres -c 'SHOW max_connections')
+  if [ "$connections" -lt 400 ]; then
+    say "raising PostgreSQL max_connections to 400 for the parallel tests"
+    as_postgres psql -q -d postgres -c 'ALTER SYSTEM SET max_connections = 400'
+    cluster=$(ls /etc/postgresql | sort -V | tail -n 1)
+    as_root pg_ctlcluster --skip-systemctl-redirect "$cluster" main restart
+    for _ in $(seq 50); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
+  fi
+fi
 
 # --- Python clients for the protocol tests (.venv, git-ignored) ------------------------
 if grep -qv '^\s*\(#\|$\)' tests/requirements.txt; then

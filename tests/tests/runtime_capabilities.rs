@@ -131,3 +131,37 @@ async fn outbound_http_is_denied_unless_allowed() {
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["body"], "from self");
 }
+
+/// A blocking read (the SSE pattern: `XREAD BLOCK`) waits on a connection of its own, so the
+/// other instances' Redis calls on the shared connection are not held up behind it; commands
+/// that would change the shared connection's state are refused.
+#[tokio::test]
+async fn blocking_redis_commands_do_not_stall_the_shared_connection() {
+    let app = App::builder().without_database().manifest(manifest(r#"["redis://127.0.0.1:6379"]"#)).env("SPIN_VARIABLE_API_TOKEN", "x").start().await;
+    let addr = enc(&redis_url());
+    let stream = cityflow_tests::unique_name("blocking");
+    let blocked = tokio::spawn({
+        let (client, url) = (app.client(), app.url(&format!("/probe/x?do=redis-execute&addr={addr}&command=XREAD&args=BLOCK%203000%20STREAMS%20{stream}%20%24")));
+        async move {
+            let started = std::time::Instant::now();
+            let v: Value = client.get(url).send().await.unwrap().json().await.unwrap();
+            (v, started.elapsed())
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // Meanwhile, ordinary calls go through at once, many times over.
+    for _ in 0..10 {
+        let (status, v) = call(&app, &format!("do=redis&addr={addr}")).await;
+        assert_eq!((status, v["value"].as_str()), (200, Some("pong")), "{v}");
+    }
+    assert!(!blocked.is_finished(), "the blocking read returned before its timeout");
+    let (v, waited) = blocked.await.unwrap();
+    assert_eq!(v["results"], serde_json::json!([null]), "a read that timed out is nil: {v}");
+    assert!(waited >= std::time::Duration::from_millis(2500), "returned after {waited:?}");
+
+    for command in ["SUBSCRIBE", "MULTI", "SELECT"] {
+        let (status, v) = call(&app, &format!("do=redis-execute&addr={addr}&command={command}&args=1")).await;
+        assert_eq!(status, 502, "{command}: {v}");
+        assert!(v["error"].as_str().unwrap().contains(command), "{v}");
+    }
+}

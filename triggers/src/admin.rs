@@ -48,7 +48,9 @@ async fn route(app: &Arc<App>, req: Request<Incoming>) -> Response<Full<Bytes>> 
     match req.uri().path() {
         "/metrics" => {
             app.refresh_pool_gauges().await;
-            reply(200, "text/plain; version=0.0.4; charset=utf-8", METRICS.render())
+            let mut body = METRICS.render();
+            body.push_str(&crate::app_metrics::render(app).await);
+            reply(200, "text/plain; version=0.0.4; charset=utf-8", body)
         }
         "/healthz" => reply(200, "application/json", json!({"status": "alive"}).to_string()),
         "/readyz" => {

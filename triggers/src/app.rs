@@ -23,6 +23,7 @@ use crate::http::outbound::OutboundHttp;
 use crate::host::mqtt::MqttCapability;
 use crate::manifest::{self, ComponentDef, HttpTarget, LoadedManifest, MqttConfig};
 use crate::cron::SpinCronPre;
+use crate::guest_clock::GuestClock;
 use crate::mqtt::SpinMqttPre;
 use crate::output::PrefixedOutput;
 use crate::router::Router;
@@ -36,7 +37,13 @@ pub const DEFAULT_MAX_INSTANCE_MEMORY: u64 = 128 << 20;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// Until the response head (HTTP) or the handler's return (events), and the most guest
+    /// execution time any instance gets.
     pub request_timeout: Duration,
+    /// How long a response body may keep streaming after its head was sent.
+    pub stream_timeout: Duration,
+    /// Largest request body handed to a component, in bytes.
+    pub max_request_body: u64,
     /// The address this process serves HTTP on, for `http://self` requests.
     pub listen: std::net::SocketAddr,
 }
@@ -168,6 +175,9 @@ impl App {
         self.components.get(id).cloned()
     }
 
+    /// Every component's resolved variables (the admin listener finds the application metrics' Redis hashes in them).
+    pub(crate) fn component_variables(&self) -> impl Iterator<Item = &HashMap<String, String>> + '_ { self.components.values().map(|c| &*c.variables) }
+
     /// A fresh store for one request or event, with its deadline and memory cap armed.
     pub fn new_store(self: &Arc<Self>, component: &PreparedComponent, request_id: Option<String>) -> Store<InstanceState> {
         let output = PrefixedOutput::new(&component.id);
@@ -176,6 +186,7 @@ impl App {
         let state = InstanceState {
             component_id: component.id.clone(),
             started: Instant::now(),
+            clock: GuestClock::default(),
             wasi: wasi.build(),
             http: WasiHttpCtx::new(),
             table: ResourceTable::new(),
@@ -192,12 +203,18 @@ impl App {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
+        store.call_hook(|mut ctx, hook| {
+            ctx.data_mut().clock.transition(hook);
+            Ok(())
+        });
         let deadline = self.settings.request_timeout;
         // Check the deadline every epoch tick and yield to the executor meanwhile, so a
         // guest spinning on the CPU cannot starve other requests on this worker thread.
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(move |ctx| {
-            if ctx.data().started.elapsed() >= deadline {
+            let state = ctx.data();
+            let waited_too_long = !state.clock.responded() && state.started.elapsed() >= deadline;
+            if waited_too_long || state.clock.guest_time() >= deadline {
                 Ok(UpdateDeadline::Interrupt)
             } else {
                 Ok(UpdateDeadline::Yield(1))

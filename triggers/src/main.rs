@@ -2,11 +2,15 @@
 //! Spin CLI, and carries the project's operational commands.
 
 mod allowed_hosts;
+#[cfg(test)]
+mod allowed_hosts_properties;
 mod admin;
+mod app_metrics;
 mod app;
 mod cron;
 mod engine;
 mod event;
+mod guest_clock;
 mod host;
 mod http;
 mod manifest;
@@ -28,6 +32,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+
+/// Every request allocates and frees host-side values (stores, rows lowered into the guest,
+/// bodies) across tokio's worker threads; mimalloc spends less CPU on that than glibc malloc
+/// (bench/results/transport-rest-profile.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(name = "cityflow", version, about = "CityFlow's local Spin runtime")]
@@ -61,6 +71,14 @@ enum Command {
         /// Longest a request may run before its instance is killed.
         #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
         request_timeout: Duration,
+        /// Longest a streamed response (Server-Sent Events, say) may stay open after its head
+        /// was sent; meanwhile the component may only compute for --request-timeout in all.
+        #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+        stream_timeout: Duration,
+        /// Largest request body, in bytes: a larger declared length is answered 413 before any
+        /// instance starts, and a longer streamed body fails the component's body read.
+        #[arg(long, default_value_t = 16 << 20)]
+        max_request_body: u64,
         /// MQTT client ids start with this; keep it stable across restarts so the broker
         /// redelivers what was not acknowledged. Defaults to `cityflow-<app name>`.
         #[arg(long)]
@@ -122,10 +140,10 @@ async fn main() {
 
 async fn run(command: Command) -> Result<()> {
     match command {
-        Command::Up { listen, manifest, runtime_config_file, request_timeout, mqtt_client_prefix, mqtt_concurrency, admin_listen } => {
+        Command::Up { listen, manifest, runtime_config_file, request_timeout, stream_timeout, max_request_body, mqtt_client_prefix, mqtt_concurrency, admin_listen } => {
             let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             let listen = listener.local_addr()?;
-            let settings = app::Settings { request_timeout, listen };
+            let settings = app::Settings { request_timeout, stream_timeout, max_request_body, listen };
             let app = app::App::load(&manifest, runtime_config_file.as_deref(), settings).await?;
             let admin = tokio::net::TcpListener::bind(admin_listen).await.with_context(|| format!("cannot listen on {admin_listen} (admin)"))?;
             println!("{}", admin::bind_message(admin.local_addr()?));

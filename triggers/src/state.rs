@@ -8,6 +8,7 @@ use wasmtime::StoreLimits;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
+use crate::guest_clock::GuestClock;
 use crate::host::key_value::KeyValueInstance;
 use crate::host::mqtt::MqttInstance;
 use crate::host::postgres::PgInstance;
@@ -18,6 +19,7 @@ use crate::http::outbound::OutboundHttp;
 pub struct InstanceState {
     pub component_id: String,
     pub started: Instant,
+    pub clock: GuestClock,
     pub wasi: WasiCtx,
     pub http: WasiHttpCtx,
     pub table: ResourceTable,

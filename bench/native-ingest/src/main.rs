@@ -149,10 +149,10 @@ async fn work(
         loop {
             attempt += 1;
             match store::save(&pool, mode, &readings).await {
-                Ok(_) => {
+                Ok(inserted) => {
                     // As the component: a Redis failure is logged, the message still acked.
                     if let Some(live) = &live {
-                        if let Err(e) = live.publish(&readings).await {
+                        if let Err(e) = live.publish(&readings, inserted).await {
                             eprintln!(
                                 "native-ingest: {} readings stored but not published live: {e}",
                                 readings.len()

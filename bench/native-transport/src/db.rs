@@ -48,8 +48,11 @@ fn decode(row: &Row) -> Result<Transport, ApiError> {
         ApiError::internal("internal error while accessing transport lines")
     };
     let id: i64 = row.try_get(0).map_err(|e| bad(e.to_string()))?;
+    // Mode and status are only matched against the vocabulary: borrowed from the row, as
+    // the component borrows them from the values it owns.
+    let label = |i: usize| row.try_get::<_, &str>(i).map_err(|e| bad(e.to_string()));
     let text = |i: usize| row.try_get::<_, String>(i).map_err(|e| bad(e.to_string()));
-    Transport::from_row(id, &text(1)?, text(2)?, &text(3)?, text(4)?, text(5)?).map_err(bad)
+    Transport::from_row(id, label(1)?, text(2)?, label(3)?, text(4)?, text(5)?).map_err(bad)
 }
 
 fn unavailable(what: &str, err: impl std::fmt::Display) -> ApiError {

@@ -32,11 +32,14 @@ async fn list<B>(pool: &Pool, req: &Request<B>) -> Result<Vec<u8>, ApiError> {
     }
     let filter = ListFilter::from_query(&Query::parse(req.uri().query().unwrap_or(""))?)?;
     let lines = crate::db::list(pool, &filter).await?;
-    // The component's serialisation (`reply::json`): serde_json::to_vec of the Vec<Transport>.
-    serde_json::to_vec(&lines).map_err(|e| {
+    // The component's serialisation (`reply::json`): serde_json into a buffer sized for a
+    // full page of lines.
+    let mut body = Vec::with_capacity(32 * 1024);
+    serde_json::to_writer(&mut body, &lines).map_err(|e| {
         eprintln!("native-transport: cannot serialise response: {e}");
         ApiError::internal("internal error")
-    })
+    })?;
+    Ok(body)
 }
 
 fn respond(status: u16, body: Vec<u8>, allow: Option<String>) -> Response<Full<Bytes>> {

@@ -36,18 +36,19 @@ fn write_error(failure: WriteFailure) -> ApiError {
 }
 
 pub async fn emergency_response(req: &Request) -> Result<Response, ApiError> {
+    // The emergency service checks the token itself; without one there is nothing to forward,
+    // and an anonymous caller learns nothing about what a valid body looks like.
+    let authorization = req
+        .header("authorization")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| ApiError::unauthenticated("an operator token is required: authorization: Bearer <token>"))?
+        .to_string();
     let content_type = req.header("content-type").and_then(|v| v.as_str());
     let body = api_kit::json_object(content_type, req.body(), MAX_BODY)?;
     let data = dispatch::intervention_data(&body).map_err(|(field, message)| match field {
         "body" => ApiError::invalid_body(message),
         field => ApiError::validation(field, message),
     })?;
-    // The emergency service checks the token itself; without one there is nothing to forward.
-    let authorization = req
-        .header("authorization")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| ApiError::unauthenticated("an operator token is required: authorization: Bearer <token>"))?
-        .to_string();
 
     let budget = upstream::timeout();
     // Zone check, air and fleet first: an unknown zone is refused before anything is written.

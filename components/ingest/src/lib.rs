@@ -10,7 +10,13 @@
 //! - a permanent one (the database refuses the data, which validation should have caught) is
 //!   logged as a dropped message and answered Ok, so one bad message cannot block the queue;
 //! - a Redis failure is logged and answered Ok: the readings are committed, only the live
-//!   view misses them.
+//!   view and the message's counters miss them.
+//!
+//! Counters (`app_metrics`, the `<redis_prefix>metrics` hash) are written once a message is
+//! answered Ok, in the Redis round trip that publishes its events: every reading is
+//! `received`, then `stored` (the insert's row count), `duplicate` (its `(ts, sensor_id)` was
+//! already stored) or `rejected` (its message was refused). A message sent back for
+//! redelivery is counted when it is finally answered, so nothing is counted twice.
 
 mod live;
 mod store;
@@ -35,6 +41,7 @@ impl Guest for Ingest {
             Ok(readings) => readings,
             Err(rejection) => {
                 eprintln!("ingest: rejected message on {topic} ({} bytes): {rejection}", message.len());
+                live::count_rejected(&topic, rejection.readings);
                 return Ok(());
             }
         };
@@ -48,6 +55,7 @@ impl Guest for Ingest {
                 // Validation mirrors the table's constraints, so this is a bug or a schema
                 // drift: drop the message loudly rather than block the queue forever.
                 eprintln!("ingest: DROPPED message on {topic} ({} readings), the database refused it: {e}", readings.len());
+                live::count_rejected(&topic, readings.len());
                 return Ok(());
             }
         };
@@ -55,8 +63,8 @@ impl Guest for Ingest {
         if duplicates > 0 {
             println!("ingest: {topic}: {inserted} readings stored, {duplicates} duplicates ignored");
         }
-        if let Err(e) = live::publish(&readings) {
-            eprintln!("ingest: {topic}: {} readings stored but not published live: {e}", readings.len());
+        if let Err(e) = live::publish(&readings, inserted) {
+            eprintln!("ingest: {topic}: {} readings stored but not published live nor counted: {e}", readings.len());
         }
         Ok(())
     }

@@ -6,11 +6,11 @@ use traffic_model::{ingest_parameters, sql, Reading};
 
 /// Why a message was not stored.
 pub enum StoreError {
-    /// The database cannot serve us now (down, restarting, overloaded, deadlock): the message
-    /// must be redelivered.
+    /// The database cannot take the message now (down, restarting, overloaded, schema not
+    /// migrated yet): the message must be redelivered.
     Transient(String),
-    /// The database refused the data or our statement: redelivering would fail the same way
-    /// and block the queue behind it.
+    /// The database refused the data itself: redelivering would fail the same way and block
+    /// the queue behind it.
     Permanent(String),
 }
 
@@ -32,11 +32,13 @@ pub fn save(readings: &[Reading]) -> Result<usize, StoreError> {
     usize::try_from(inserted).map_err(|_| StoreError::Permanent(format!("ingest statement returned count {inserted}")))
 }
 
+/// Only the database refusing the data itself drops a message; every other failure (down,
+/// not migrated yet, wrong credentials) keeps it for redelivery until the deployment is fixed.
 fn classify(what: &str, err: PgError) -> StoreError {
     let message = format!("{what} failed: {err:?}");
-    if spin_kit::pg_failure_is_transient(&err) {
-        StoreError::Transient(message)
-    } else {
+    if spin_kit::pg_refused_the_data(&err) {
         StoreError::Permanent(message)
+    } else {
+        StoreError::Transient(message)
     }
 }

@@ -53,8 +53,11 @@ pub fn run(now_unix: i64) -> Result<Summary, String> {
     let due = db.due_predictions(&ts, config.accuracy_batch)?;
     let evaluated = if due.is_empty() { 0 } else { db.record_accuracy(&ts, &evaluate(&due))? };
 
-    // Stored predictions stand even if Redis is down: only live subscribers miss them.
-    let (published, publish_error) = match crate::publish::publish(&ts, model_version, &predictions) {
+    // The cycle's counters travel with its events, so its duration is measured up to here.
+    let metrics = app_metrics::predictor_cycle(stored, started.elapsed().as_secs_f64());
+    // Stored predictions stand even if Redis is down: only live subscribers (and the counters)
+    // miss them.
+    let (published, publish_error) = match crate::publish::publish(&ts, model_version, &predictions, &metrics) {
         Ok(n) => (n, None),
         Err(e) => {
             eprintln!("predictor: {ts}: {stored} predictions stored but not published: {e}");

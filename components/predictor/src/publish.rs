@@ -1,10 +1,11 @@
 //! Redis: each prediction on `<prefix>predictions` and in the capped stream
-//! `<prefix>stream:predictions`, with the ingest component's script (`spin_kit::publish_events`).
+//! `<prefix>stream:predictions`, and the cycle's counters, with the ingest component's script
+//! (`spin_kit::publish_events`).
 
 use prediction_model::cycle::PredictionRow;
 use prediction_model::event::{PredictionEvent, CHANNEL, STREAM};
 
-pub fn publish(ts: &str, model_version: &str, rows: &[PredictionRow]) -> Result<usize, String> {
+pub fn publish(ts: &str, model_version: &str, rows: &[PredictionRow], metrics: &[app_metrics::Update]) -> Result<usize, String> {
     let events: Vec<String> = rows
         .iter()
         .map(|r| {
@@ -19,5 +20,5 @@ pub fn publish(ts: &str, model_version: &str, rows: &[PredictionRow]) -> Result<
             .to_json()
         })
         .collect();
-    spin_kit::publish_events(STREAM, CHANNEL, &events, "predictions")
+    spin_kit::publish_events(STREAM, CHANNEL, &events, metrics, "predictions")
 }

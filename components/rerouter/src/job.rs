@@ -50,7 +50,9 @@ pub fn run(now_unix: i64) -> Result<Summary, String> {
     let search_ms = searching.elapsed().as_millis() as u64;
     let stored = if reroutes.is_empty() { 0 } else { db.insert_reroutes(&ts, config.horizon_min, &reroutes)? };
 
-    let (published, publish_error) = match crate::publish::publish(&ts, &reroutes) {
+    // The cycle's counters travel with its events, so its duration is measured up to here.
+    let metrics = app_metrics::rerouter_cycle(stored, started.elapsed().as_secs_f64());
+    let (published, publish_error) = match crate::publish::publish(&ts, &reroutes, &metrics) {
         Ok(n) => (n, None),
         Err(e) => {
             eprintln!("rerouter: {ts}: {stored} reroutes stored but not published: {e}");

@@ -1,10 +1,10 @@
 //! Redis: each reroute on `<prefix>reroutes` and in the capped stream `<prefix>stream:reroutes`,
-//! with the ingest component's script (`spin_kit::publish_events`).
+//! and the cycle's counters, with the ingest component's script (`spin_kit::publish_events`).
 
 use routing_model::event::{RerouteEvent, CHANNEL, STREAM};
 use routing_model::Reroute;
 
-pub fn publish(ts: &str, reroutes: &[Reroute]) -> Result<usize, String> {
+pub fn publish(ts: &str, reroutes: &[Reroute], metrics: &[app_metrics::Update]) -> Result<usize, String> {
     let events: Vec<String> = reroutes
         .iter()
         .map(|r| {
@@ -21,5 +21,5 @@ pub fn publish(ts: &str, reroutes: &[Reroute]) -> Result<usize, String> {
             .to_json()
         })
         .collect();
-    spin_kit::publish_events(STREAM, CHANNEL, &events, "reroutes")
+    spin_kit::publish_events(STREAM, CHANNEL, &events, metrics, "reroutes")
 }

@@ -82,22 +82,40 @@ fn single(rows: RowSet) -> Result<Option<Transport>, ApiError> {
 }
 
 fn lines(rows: RowSet) -> Result<Vec<Transport>, ApiError> {
-    rows.rows.iter().map(|row| decode(row)).collect()
+    rows.rows.into_iter().map(decode).collect()
 }
 
-fn decode(row: &[DbValue]) -> Result<Transport, ApiError> {
+/// Takes the row apart rather than cloning its values: the strings the host lowered into
+/// this instance become the line's own fields.
+fn decode(row: Vec<DbValue>) -> Result<Transport, ApiError> {
     let bad = |why: String| {
         eprintln!("transport: undecodable row: {why}");
         internal()
     };
-    if row.len() != sql::COLUMNS.len() {
-        return Err(bad(format!(
+    let columns: [DbValue; sql::COLUMNS.len()] = row.try_into().map_err(|row: Vec<DbValue>| {
+        bad(format!(
             "{} columns, expected {}",
             row.len(),
             sql::COLUMNS.len()
-        )));
-    }
-    let text = |i: usize| String::decode(&row[i]).map_err(|e| bad(e.to_string()));
-    let id = i64::decode(&row[0]).map_err(|e| bad(e.to_string()))?;
-    Transport::from_row(id, &text(1)?, text(2)?, &text(3)?, text(4)?, text(5)?).map_err(bad)
+        ))
+    })?;
+    let [id, mode, route, status, created_at, updated_at] = columns;
+    let id = i64::decode(&id).map_err(|e| bad(e.to_string()))?;
+    let text = |value: DbValue, column: usize| match value {
+        DbValue::Str(s) => Ok(s),
+        other => Err(bad(format!(
+            "column {} is {other:?}, expected text",
+            sql::COLUMNS[column]
+        ))),
+    };
+    let (mode, status) = (text(mode, 1)?, text(status, 3)?);
+    Transport::from_row(
+        id,
+        &mode,
+        text(route, 2)?,
+        &status,
+        text(created_at, 4)?,
+        text(updated_at, 5)?,
+    )
+    .map_err(bad)
 }

@@ -7,6 +7,7 @@ pub mod key_value;
 pub mod mqtt;
 pub mod postgres;
 pub mod redis;
+pub mod redis_command;
 pub mod variables;
 
 wasmtime::component::bindgen!({

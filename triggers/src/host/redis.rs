@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 use wasmtime::component::{HasSelf, Linker, Resource, ResourceTable};
 
 use super::fermyon::spin::redis::{self as wit, Error, RedisParameter, RedisResult};
+use super::redis_command::{self, CommandRoute};
 use crate::allowed_hosts::AllowedHosts;
 use crate::metrics::METRICS;
 
@@ -75,7 +76,10 @@ impl RedisCapability {
 }
 
 pub struct RedisConnection {
+    address: String,
     conn: ConnectionManager,
+    /// Opened on the first blocking command, closed with the resource.
+    blocking: Option<redis::aio::MultiplexedConnection>,
 }
 
 pub struct RedisInstance {
@@ -87,6 +91,23 @@ pub struct RedisInstance {
 impl RedisInstance {
     fn conn(&mut self, rep: &Resource<RedisConnection>) -> wasmtime::Result<ConnectionManager> {
         Ok(self.table.get(rep)?.conn.clone())
+    }
+
+    /// This resource's own connection for blocking commands, opened on first use.
+    async fn blocking_conn(&mut self, rep: &Resource<RedisConnection>) -> wasmtime::Result<redis::RedisResult<redis::aio::MultiplexedConnection>> {
+        let entry = self.table.get_mut(rep)?;
+        if let Some(conn) = &entry.blocking {
+            return Ok(Ok(conn.clone()));
+        }
+        let config = redis::AsyncConnectionConfig::new().set_connection_timeout(Duration::from_secs(2));
+        let opened = match redis::Client::open(entry.address.as_str()) {
+            Ok(client) => client.get_multiplexed_async_connection_with_config(&config).await,
+            Err(e) => Err(e),
+        };
+        if let Ok(conn) = &opened {
+            self.table.get_mut(rep)?.blocking = Some(conn.clone());
+        }
+        Ok(opened)
     }
 }
 
@@ -126,7 +147,7 @@ impl wit::HostConnection for RedisInstance {
         match self.clients.connect(&address).await {
             Ok(conn) => {
                 METRICS.outbound("redis", &label, "ok");
-                Ok(Ok(self.table.push(RedisConnection { conn })?))
+                Ok(Ok(self.table.push(RedisConnection { address, conn, blocking: None })?))
             }
             Err(e) => {
                 METRICS.outbound("redis", &label, "error");
@@ -176,19 +197,41 @@ impl wit::HostConnection for RedisInstance {
     }
 
     async fn execute(&mut self, rep: Resource<RedisConnection>, command: String, arguments: Vec<RedisParameter>) -> wasmtime::Result<Result<Vec<RedisResult>, Error>> {
-        let mut conn = self.conn(&rep)?;
+        let arguments: Vec<Vec<u8>> = arguments
+            .into_iter()
+            .map(|arg| match arg {
+                RedisParameter::Int64(i) => i.to_string().into_bytes(),
+                RedisParameter::Binary(b) => b,
+            })
+            .collect();
         let mut cmd = redis::cmd(&command);
-        for arg in arguments {
-            match arg {
-                RedisParameter::Int64(i) => cmd.arg(i),
-                RedisParameter::Binary(b) => cmd.arg(b),
-            };
+        for arg in &arguments {
+            cmd.arg(arg);
         }
-        let value: redis::Value = match cmd.query_async(&mut conn).await {
-            Ok(v) => v,
-            Err(e) => return Ok(Err(from_redis(e))),
+        let reply = match redis_command::route(&command, &arguments) {
+            CommandRoute::Refused(why) => return Ok(Err(other(format!("{command}: {why}")))),
+            CommandRoute::Shared => {
+                let mut conn = self.conn(&rep)?;
+                cmd.query_async::<redis::Value>(&mut conn).await
+            }
+            CommandRoute::Blocking(wait) => {
+                let mut conn = match self.blocking_conn(&rep).await? {
+                    Ok(conn) => conn,
+                    Err(e) => return Ok(Err(other(format!("cannot connect to redis: {e}")))),
+                };
+                match wait {
+                    Some(wait) => match tokio::time::timeout(wait, cmd.query_async::<redis::Value>(&mut conn)).await {
+                        Ok(reply) => reply,
+                        Err(_) => return Ok(Err(other(format!("{command}: no reply within {wait:?}")))),
+                    },
+                    None => cmd.query_async::<redis::Value>(&mut conn).await,
+                }
+            }
         };
-        Ok(flatten_value(value))
+        match reply {
+            Ok(value) => Ok(flatten_value(value)),
+            Err(e) => Ok(Err(from_redis(e))),
+        }
     }
 
     async fn drop(&mut self, rep: Resource<RedisConnection>) -> wasmtime::Result<()> {

@@ -55,7 +55,16 @@ impl App {
             HttpTarget::Component(id) => {
                 let component = self.component(&id).expect("validated: routes name defined components");
                 let log = RequestLog::new(&req, &id, &route, &request_id);
+                let limit = self.settings.max_request_body;
+                if body::declared_length(req.headers()).is_some_and(|len| len > limit) {
+                    // Refused before any instance exists: a component buffering it would only
+                    // run into its memory cap.
+                    let resp = body::text(413, &format!("Payload Too Large: the request body exceeds {limit} bytes"));
+                    record(&log, resp.status().as_u16(), started);
+                    return resp;
+                }
                 set_spin_headers(req.headers_mut(), headers, &request_id);
+                let req = req.map(|b| body::limited(b, limit));
                 let resp = self.invoke(&component, req, request_id).await;
                 record(&log, resp.status().as_u16(), started);
                 resp
@@ -109,9 +118,10 @@ impl App {
                 return body::text(400, "Bad Request");
             }
         };
+        let responded = store.data().clock.responded_flag();
         let app = self.clone();
         let id = component.id.clone();
-        let task = tokio::spawn(async move {
+        let mut task = tokio::spawn(async move {
             let t0 = Instant::now();
             let proxy = pre.instantiate_async(&mut store).await?;
             app.record_instantiation(&store.data().component_id, t0.elapsed());
@@ -120,16 +130,30 @@ impl App {
         let deadline = self.settings.request_timeout;
         let failure = match tokio::time::timeout(deadline, receiver).await {
             Ok(Ok(Ok(resp))) => {
-                // The guest may still be streaming the body; it stays in flight until it ends.
+                // The guest may still be streaming the body; it stays in flight until it ends,
+                // or until the stream limit, whichever comes first.
+                responded.store(true, std::sync::atomic::Ordering::Relaxed);
+                let stream_timeout = self.settings.stream_timeout;
+                let (completed, outcome) = tokio::sync::oneshot::channel();
                 tokio::spawn(async move {
-                    if let Ok(Err(e)) = task.await {
-                        let failure = classify(&e);
-                        count_failure(&id, &failure);
-                        tracing::error!(component = %id, "failed after responding: {}", describe(&failure));
+                    match tokio::time::timeout(stream_timeout, &mut task).await {
+                        Ok(Ok(Ok(()))) => {
+                            let _ = completed.send(true);
+                        }
+                        Ok(Ok(Err(e))) => {
+                            let failure = classify(&e);
+                            count_failure(&id, &failure);
+                            tracing::error!(component = %id, "failed after responding: {}", describe(&failure));
+                        }
+                        Ok(Err(e)) => tracing::error!(component = %id, "instance task failed after responding: {e}"),
+                        Err(_) => {
+                            task.abort();
+                            tracing::warn!(component = %id, "response stream closed: open longer than --stream-timeout");
+                        }
                     }
                     in_flight.dec();
                 });
-                return resp;
+                return resp.map(|b| body::ended_by(b, outcome));
             }
             Ok(Ok(Err(code))) => Failure::Trap(format!("guest reported {code:?}")),
             Ok(Err(_)) => match task.await {

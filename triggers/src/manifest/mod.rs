@@ -23,6 +23,8 @@
 //! variables = { db_url = "{{ db_url }}" }
 //! ```
 
+#[cfg(test)]
+mod properties;
 mod schema;
 mod validate;
 

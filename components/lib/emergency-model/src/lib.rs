@@ -18,6 +18,8 @@ mod descriptors {
 
 pub mod dispatch;
 pub mod framing;
+#[cfg(test)]
+mod framing_properties;
 pub mod geo;
 pub mod protocol;
 pub mod reflection;

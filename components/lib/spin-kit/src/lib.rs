@@ -11,6 +11,6 @@ mod variables;
 
 pub use auth::{authorize, jwt_secret, AccessError};
 pub use http::method_name;
-pub use live::{publish_events, redis_prefix};
-pub use pg::pg_failure_is_transient;
+pub use live::{publish_events, record_metrics, redis_prefix};
+pub use pg::{pg_failure_is_transient, pg_refused_the_data};
 pub use variables::{optional_variable, variable};

@@ -15,6 +15,19 @@ pub fn pg_failure_is_transient(err: &PgError) -> bool {
     }
 }
 
+/// Whether `err` says the data itself is unacceptable (a data exception, class 22, or an
+/// integrity violation, class 23, or a value the driver cannot send), so retrying the same
+/// data can never succeed. Anything else — the database down, a schema not migrated yet
+/// (42P01), a database not created yet (3D000), refused credentials — is the deployment's
+/// state, and data that waits for it to be fixed is not lost.
+pub fn pg_refused_the_data(err: &PgError) -> bool {
+    match err {
+        PgError::BadParameter(_) | PgError::ValueConversionFailed(_) => true,
+        PgError::QueryFailed(QueryError::DbError(db)) => matches!(db.code.get(..2), Some("22" | "23")),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +59,16 @@ mod tests {
         assert!(!pg_failure_is_transient(&PgError::ValueConversionFailed("x".into())));
         assert!(!pg_failure_is_transient(&db_error("23505")));
         assert!(!pg_failure_is_transient(&db_error("42601")));
+    }
+
+    #[test]
+    fn only_data_faults_refuse_the_data() {
+        assert!(pg_refused_the_data(&db_error("22P02")));
+        assert!(pg_refused_the_data(&db_error("23514")));
+        assert!(pg_refused_the_data(&PgError::ValueConversionFailed("x".into())));
+        for code in ["42P01", "3D000", "28P01", "42601", "57P01"] {
+            assert!(!pg_refused_the_data(&db_error(code)), "{code}");
+        }
+        assert!(!pg_refused_the_data(&PgError::ConnectionFailed("refused".into())));
     }
 }

@@ -13,6 +13,8 @@ mod columns;
 mod limits;
 pub mod live;
 mod parse;
+#[cfg(test)]
+mod parse_properties;
 mod reading;
 mod rejection;
 pub mod sql;

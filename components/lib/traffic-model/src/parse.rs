@@ -22,13 +22,14 @@ pub fn parse_message(payload: &[u8], now: DateTime<Utc>) -> Result<Vec<Reading>,
         Value::Object(_) => vec![value],
         Value::Array(items) => {
             if items.is_empty() {
-                return Err(Rejection::message("empty array: a batch needs at least one reading"));
+                return Err(Rejection::message("empty array: a batch needs at least one reading").of_readings(0));
             }
             if items.len() > MAX_READINGS {
                 return Err(Rejection::message(format!(
                     "batch of {} readings exceeds the limit of {MAX_READINGS}",
                     items.len()
-                )));
+                ))
+                .of_readings(items.len()));
             }
             items
         }
@@ -39,7 +40,8 @@ pub fn parse_message(payload: &[u8], now: DateTime<Utc>) -> Result<Vec<Reading>,
             )))
         }
     };
-    items.iter().enumerate().map(|(i, item)| reading(i, item, now)).collect()
+    let count = items.len();
+    items.iter().enumerate().map(|(i, item)| reading(i, item, now)).collect::<Result<_, _>>().map_err(|r: Rejection| r.of_readings(count))
 }
 
 fn reading(index: usize, item: &Value, now: DateTime<Utc>) -> Result<Reading, Rejection> {

@@ -9,19 +9,28 @@ pub struct Rejection {
     pub index: Option<usize>,
     pub field: Option<&'static str>,
     pub reason: String,
+    /// Readings the refused message carried, for the `readings_rejected` counter: a batch's
+    /// length, or 1 for a message that is not an array (even one that is not JSON: it was
+    /// meant as a reading).
+    pub readings: usize,
 }
 
 impl Rejection {
     pub fn message(reason: impl Into<String>) -> Rejection {
-        Rejection { index: None, field: None, reason: reason.into() }
+        Rejection { index: None, field: None, reason: reason.into(), readings: 1 }
     }
 
     pub fn reading(index: usize, reason: impl Into<String>) -> Rejection {
-        Rejection { index: Some(index), field: None, reason: reason.into() }
+        Rejection { index: Some(index), field: None, reason: reason.into(), readings: 1 }
     }
 
     pub fn field(index: usize, field: &'static str, reason: impl Into<String>) -> Rejection {
-        Rejection { index: Some(index), field: Some(field), reason: reason.into() }
+        Rejection { index: Some(index), field: Some(field), reason: reason.into(), readings: 1 }
+    }
+
+    /// The same rejection of a message that carried `readings` readings.
+    pub fn of_readings(self, readings: usize) -> Rejection {
+        Rejection { readings, ..self }
     }
 }
 

@@ -84,6 +84,7 @@ fn one_bad_reading_rejects_the_batch_and_names_it() {
     let batch = json!([valid(), valid(), with("occupancy", json!(1.5))]);
     let err = rejected(&batch, Some(2), Some("occupancy"));
     assert!(err.to_string().starts_with("reading 2, field occupancy:"), "{err}");
+    assert_eq!(err.readings, 3, "the whole batch is rejected");
 }
 
 #[test]
@@ -99,8 +100,14 @@ fn malformed_messages() {
         assert_eq!(err.index, None);
         assert!(err.reason.contains(needle) || err.reason.ends_with(needle.trim_start_matches("not ")), "{payload}: {err}");
     }
+    // What the readings_rejected counter adds: a batch's length, else 1 (0 for an empty batch).
+    for (payload, readings) in [("", 1), ("{\"ts\":", 1), ("[]", 0), ("42", 1), ("{}", 1), ("[1, 2]", 2)] {
+        assert_eq!(parse_message(payload.as_bytes(), now()).unwrap_err().readings, readings, "{payload}");
+    }
     let too_many = Value::Array(vec![valid(); MAX_READINGS + 1]);
-    assert!(parse(&too_many).unwrap_err().reason.contains("exceeds"));
+    let err = parse(&too_many).unwrap_err();
+    assert!(err.reason.contains("exceeds"));
+    assert_eq!(err.readings, MAX_READINGS + 1);
     assert_eq!(parse(&Value::Array(vec![valid(); MAX_READINGS])).unwrap().len(), MAX_READINGS);
     rejected(&json!([valid(), 3]), Some(1), None);
 }

@@ -272,13 +272,21 @@ fn data_type(ty: &Type) -> DbDataType {
     }
 }
 
-pub fn row(row: &Row) -> Result<Vec<DbValue>, Error> {
-    (0..row.len()).map(|i| value(row, i)).collect()
+/// One row's values, each converted as its column's `data_type` says: the type dispatch is
+/// decided once per statement (`column`), not once per value.
+pub fn row(row: &Row, columns: &[Column]) -> Result<Vec<DbValue>, Error> {
+    // Sized up front: collecting into a `Result` loses the length and regrows the vector.
+    let mut values = Vec::with_capacity(columns.len());
+    for (i, column) in columns.iter().enumerate() {
+        values.push(value(row, i, &column.data_type)?);
+    }
+    Ok(values)
 }
 
-fn value(row: &Row, i: usize) -> Result<DbValue, Error> {
+fn value(row: &Row, i: usize, data_type: &DbDataType) -> Result<DbValue, Error> {
+    use DbDataType as D;
     use DbValue as V;
-    let ty = row.columns()[i].type_().clone();
+    let ty = row.columns()[i].type_();
     let conv = |e: tokio_postgres::Error| Error::ValueConversionFailed(format!("column {i} ({ty}): {e}"));
     macro_rules! get {
         ($t:ty, $wrap:expr) => {
@@ -288,35 +296,36 @@ fn value(row: &Row, i: usize) -> Result<DbValue, Error> {
             }
         };
     }
-    Ok(match ty {
-        Type::BOOL => get!(bool, V::Boolean),
-        Type::CHAR => get!(i8, V::Int8),
-        Type::INT2 => get!(i16, V::Int16),
-        Type::INT4 => get!(i32, V::Int32),
-        Type::INT8 => get!(i64, V::Int64),
-        Type::FLOAT4 => get!(f32, V::Floating32),
-        Type::FLOAT8 => get!(f64, V::Floating64),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => get!(String, V::Str),
-        Type::BYTEA => get!(Vec<u8>, V::Binary),
-        Type::DATE => get!(NaiveDate, |d: NaiveDate| V::Date((d.year(), d.month() as u8, d.day() as u8))),
-        Type::TIME => get!(NaiveTime, |t: NaiveTime| V::Time(time_parts(t))),
-        Type::TIMESTAMP => get!(NaiveDateTime, datetime),
-        Type::TIMESTAMPTZ => get!(DateTime<Utc>, |t: DateTime<Utc>| datetime(t.naive_utc())),
-        Type::UUID => get!(uuid::Uuid, |u: uuid::Uuid| V::Uuid(u.to_string())),
-        Type::JSON | Type::JSONB => get!(serde_json::Value, |j: serde_json::Value| V::Jsonb(j.to_string().into_bytes())),
-        Type::NUMERIC => get!(Decimal, |d: Decimal| V::Decimal(d.to_string())),
-        Type::INT4_RANGE => get!(RangeOut<i32>, |r: RangeOut<i32>| V::RangeInt32((r.0, r.1))),
-        Type::INT8_RANGE => get!(RangeOut<i64>, |r: RangeOut<i64>| V::RangeInt64((r.0, r.1))),
-        Type::NUM_RANGE => get!(RangeOut<Decimal>, |r: RangeOut<Decimal>| {
+    Ok(match data_type {
+        D::Boolean => get!(bool, V::Boolean),
+        D::Int8 => get!(i8, V::Int8),
+        D::Int16 => get!(i16, V::Int16),
+        D::Int32 => get!(i32, V::Int32),
+        D::Int64 => get!(i64, V::Int64),
+        D::Floating32 => get!(f32, V::Floating32),
+        D::Floating64 => get!(f64, V::Floating64),
+        D::Str => get!(String, V::Str),
+        D::Binary => get!(Vec<u8>, V::Binary),
+        D::Date => get!(NaiveDate, |d: NaiveDate| V::Date((d.year(), d.month() as u8, d.day() as u8))),
+        D::Time => get!(NaiveTime, |t: NaiveTime| V::Time(time_parts(t))),
+        D::Datetime if *ty == Type::TIMESTAMPTZ => get!(DateTime<Utc>, |t: DateTime<Utc>| datetime(t.naive_utc())),
+        D::Datetime => get!(NaiveDateTime, datetime),
+        D::Uuid => get!(uuid::Uuid, |u: uuid::Uuid| V::Uuid(u.to_string())),
+        D::Jsonb => get!(serde_json::Value, |j: serde_json::Value| V::Jsonb(j.to_string().into_bytes())),
+        D::Decimal => get!(Decimal, |d: Decimal| V::Decimal(d.to_string())),
+        D::RangeInt32 => get!(RangeOut<i32>, |r: RangeOut<i32>| V::RangeInt32((r.0, r.1))),
+        D::RangeInt64 => get!(RangeOut<i64>, |r: RangeOut<i64>| V::RangeInt64((r.0, r.1))),
+        D::RangeDecimal => get!(RangeOut<Decimal>, |r: RangeOut<Decimal>| {
             let s = |b: Option<(Decimal, RangeBoundKind)>| b.map(|(d, k)| (d.to_string(), k));
             V::RangeDecimal((s(r.0), s(r.1)))
         }),
-        Type::INT4_ARRAY => get!(Vec<Option<i32>>, V::ArrayInt32),
-        Type::INT8_ARRAY => get!(Vec<Option<i64>>, V::ArrayInt64),
-        Type::NUMERIC_ARRAY => get!(Vec<Option<Decimal>>, |v: Vec<Option<Decimal>>| V::ArrayDecimal(v.into_iter().map(|d| d.map(|d| d.to_string())).collect())),
-        Type::TEXT_ARRAY | Type::VARCHAR_ARRAY | Type::BPCHAR_ARRAY => get!(Vec<Option<String>>, V::ArrayStr),
-        Type::INTERVAL => get!(PgIntervalOut, |v: PgIntervalOut| V::Interval(v.0)),
-        _ => get!(Raw, |r: Raw| V::Unsupported(r.0)),
+        D::ArrayInt32 => get!(Vec<Option<i32>>, V::ArrayInt32),
+        D::ArrayInt64 => get!(Vec<Option<i64>>, V::ArrayInt64),
+        D::ArrayDecimal => get!(Vec<Option<Decimal>>, |v: Vec<Option<Decimal>>| V::ArrayDecimal(v.into_iter().map(|d| d.map(|d| d.to_string())).collect())),
+        D::ArrayStr => get!(Vec<Option<String>>, V::ArrayStr),
+        D::Interval => get!(PgIntervalOut, |v: PgIntervalOut| V::Interval(v.0)),
+        // `column` never reports `timestamp` (both timestamp types are `datetime`).
+        D::Timestamp | D::Other(_) => get!(Raw, |r: Raw| V::Unsupported(r.0)),
     })
 }
 

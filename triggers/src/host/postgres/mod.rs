@@ -9,12 +9,11 @@ mod convert;
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use anyhow::Result;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use tokio::sync::Mutex;
 use tokio_postgres::NoTls;
 use wasmtime::component::{HasSelf, Linker, Resource, ResourceTable};
 
@@ -25,14 +24,16 @@ use crate::metrics::METRICS;
 const DEFAULT_MAX_CONNECTIONS: usize = 16;
 
 pub struct PostgresCapability {
-    pools: Mutex<HashMap<String, Pool>>,
+    /// Written once per distinct address, read on every `open`: concurrent requests share
+    /// the read lock instead of queueing on a mutex.
+    pools: RwLock<HashMap<String, Pool>>,
     max_connections: usize,
 }
 
 impl PostgresCapability {
     pub fn new(max_connections: Option<usize>) -> Self {
         Self {
-            pools: Mutex::default(),
+            pools: RwLock::default(),
             max_connections: max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
         }
     }
@@ -45,8 +46,12 @@ impl PostgresCapability {
         PgInstance { capability: self.clone(), allowed, table: ResourceTable::new() }
     }
 
-    async fn pool(&self, address: &str) -> Result<Pool, Error> {
-        let mut pools = self.pools.lock().await;
+    fn pool(&self, address: &str) -> Result<Pool, Error> {
+        if let Some(pool) = self.pools.read().unwrap_or_else(|e| e.into_inner()).get(address) {
+            return Ok(pool.clone());
+        }
+        let mut pools = self.pools.write().unwrap_or_else(|e| e.into_inner());
+        // Another request may have created it between the two locks.
         if let Some(pool) = pools.get(address) {
             return Ok(pool.clone());
         }
@@ -70,14 +75,14 @@ impl PostgresCapability {
 
     /// Checks out a connection and runs a trivial query: can the app use this database?
     pub async fn ping(&self, address: &str) -> Result<(), String> {
-        let pool = self.pool(address).await.map_err(|e| format!("{e:?}"))?;
+        let pool = self.pool(address).map_err(|e| format!("{e:?}"))?;
         let client = pool.get().await.map_err(|e| e.to_string())?;
         client.simple_query("SELECT 1").await.map(|_| ()).map_err(|e| e.to_string())
     }
 
     /// Current pool sizes, for metrics: (address, in use, idle).
     pub async fn usage(&self) -> Vec<(String, usize, usize)> {
-        let pools = self.pools.lock().await;
+        let pools = self.pools.read().unwrap_or_else(|e| e.into_inner());
         pools
             .iter()
             .map(|(addr, pool)| {
@@ -131,7 +136,7 @@ impl wit::HostConnection for PgInstance {
             METRICS.outbound("postgres", &label, "denied");
             return Ok(Err(Error::ConnectionFailed(denied.to_string())));
         }
-        let pool = match self.capability.pool(&address).await {
+        let pool = match self.capability.pool(&address) {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
         };
@@ -168,9 +173,12 @@ async fn query(client: &deadpool_postgres::Object, statement: &str, params: Vec<
     let stmt = client.prepare_cached(statement).await.map_err(convert::query_error)?;
     let refs = convert::as_refs(&params);
     let rows = client.query(&stmt, &refs).await.map_err(convert::query_error)?;
-    let columns = stmt.columns().iter().map(convert::column).collect();
-    let rows = rows.iter().map(convert::row).collect::<Result<Vec<_>, _>>()?;
-    Ok(RowSet { columns, rows })
+    let columns: Vec<_> = stmt.columns().iter().map(convert::column).collect();
+    let mut values = Vec::with_capacity(rows.len());
+    for row in &rows {
+        values.push(convert::row(row, &columns)?);
+    }
+    Ok(RowSet { columns, rows: values })
 }
 
 async fn execute(client: &deadpool_postgres::Object, statement: &str, params: Vec<ParameterValue>) -> Result<u64, Error> {

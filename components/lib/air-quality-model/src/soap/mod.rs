@@ -10,6 +10,8 @@ pub mod wsdl;
 pub mod xml;
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
 
 /// SOAP 1.1 envelope namespace.
