@@ -84,6 +84,28 @@ async fn rest_and_graphql_store_sql_metacharacters_as_literal_text() {
             .unwrap();
         assert_eq!(reply["data"]["createAttraction"]["name"], name.as_str(), "{reply}");
     }
+    // A NUL character is valid JSON but no PostgreSQL text can hold it: a 4xx, never a 500.
+    let before = fingerprint(&app).await;
+    let nul = client
+        .post(app.url("/transports"))
+        .header("authorization", bearer(Role::Operator))
+        .json(&json!({"mode": "Bus", "route": "Ligne\u{0}42", "status": "operationnel"}))
+        .send()
+        .await
+        .unwrap();
+    json_error(nul, 422).await;
+    let mutation = json!({
+        "query": "mutation($i: AttractionInput!) { createAttraction(input: $i) { id } }",
+        "variables": {"i": {"name": "Tour\u{0}", "type": "MONUMENT", "address": "x", "zone": "paris-01", "latitude": 48.86, "longitude": 2.34}},
+    });
+    let resp = client.post(app.url("/graphql")).header("authorization", bearer(Role::Operator)).json(&mutation).send().await.unwrap();
+    assert!(resp.status().as_u16() < 500, "GraphQL NUL: {}", resp.status());
+    let reply: Value = resp.json().await.unwrap();
+    assert!(reply["errors"].as_array().is_some_and(|e| !e.is_empty()), "{reply}");
+    let login = client.post(app.url("/api/auth/login")).json(&json!({"email": "a\u{0}@b.co", "password": "p"})).send().await.unwrap();
+    json_error(login, 422).await;
+    assert_eq!(fingerprint(&app).await, before);
+
     let db = app.db().await;
     let tables: i64 = db
         .query_one("SELECT count(*) FROM pg_tables WHERE tablename IN ('transports', 'users', 'attractions')", &[])

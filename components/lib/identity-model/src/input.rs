@@ -43,6 +43,11 @@ impl Credentials {
         let password = required_str(body, "password")?;
         let email = match mode {
             CredentialsMode::Register => normalize_email(email).map_err(|m| ApiError::validation("email", m))?,
+            // Any string may be tried (an unknown one is just a failed login), except one
+            // PostgreSQL text cannot hold: no stored address has a NUL character.
+            CredentialsMode::Login if email.contains('\0') => {
+                return Err(ApiError::validation("email", "email must not contain NUL characters"))
+            }
             CredentialsMode::Login => email.trim().to_lowercase(),
         };
         match mode {
@@ -109,5 +114,12 @@ mod tests {
         assert_eq!((c.email.as_str(), c.password.as_str()), ("whoever", "x"));
         let err = Credentials::from_json(&body(json!({"email": "a@b.co"})), CredentialsMode::Login).unwrap_err();
         assert_eq!(err.field(), Some("password"));
+    }
+
+    #[test]
+    fn login_refuses_what_the_database_cannot_hold() {
+        let err = Credentials::from_json(&body(json!({"email": "a\u{0}@b.co", "password": "x"})), CredentialsMode::Login)
+            .unwrap_err();
+        assert_eq!((err.status(), err.field()), (422, Some("email")));
     }
 }
