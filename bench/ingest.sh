@@ -107,18 +107,7 @@ done
 [ -x "$RUNTIME" ] || die "$RUNTIME is missing; run make build"
 [ -f "$ROOT/target/wasm32-wasip2/component/ingest.wasm" ] || die "the ingest component is not built; run make build"
 if [ -z "$MQTT_PORT" ]; then
-  MQTT_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  # No persistence: sessions die with the broker. No queue limit: a QoS 1 message is never
-  # dropped however far the subscriber falls behind (the bench counts every reading).
-  printf 'listener %s %s\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_queued_bytes 0\nlog_dest file %s\nlog_type error\nlog_type warning\nlog_type notice\n' \
-    "$MQTT_PORT" "$MQTT_HOST" "$WORK/mosquitto.log" >"$WORK/mosquitto.conf"
-  mosquitto -c "$WORK/mosquitto.conf" >/dev/null 2>&1 &
-  BROKER_PID=$!
-  for _ in $(seq 50); do
-    mosquitto_sub -h "$MQTT_HOST" -p "$MQTT_PORT" -t cityflow-bench/none -E >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  kill -0 "$BROKER_PID" 2>/dev/null || die "the private mosquitto did not start"
+  bench_private_broker
   say "private mosquitto on $MQTT_HOST:$MQTT_PORT"
 fi
 say "building native-ingest"

@@ -222,3 +222,20 @@ bench_rss() {
 
 # KiB to MiB with one decimal.
 bench_mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# A private Mosquitto on a free loopback port at $MQTT_HOST: no persistence (sessions die
+# with it) and no queue limit (a QoS 1 message is never dropped however far a subscriber
+# falls behind). Sets MQTT_PORT and BROKER_PID (the caller's exit trap stops it); its log
+# is $WORK/mosquitto.log.
+bench_private_broker() {
+  MQTT_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  printf 'listener %s %s\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_queued_bytes 0\nlog_dest file %s\nlog_type error\nlog_type warning\nlog_type notice\n' \
+    "$MQTT_PORT" "$MQTT_HOST" "$WORK/mosquitto.log" >"$WORK/mosquitto.conf"
+  mosquitto -c "$WORK/mosquitto.conf" >/dev/null 2>&1 &
+  BROKER_PID=$!
+  for _ in $(seq 50); do
+    mosquitto_sub -h "$MQTT_HOST" -p "$MQTT_PORT" -t cityflow-bench/none -E >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  kill -0 "$BROKER_PID" 2>/dev/null || die "the private mosquitto did not start"
+}

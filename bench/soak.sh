@@ -72,16 +72,7 @@ PG_HOST=${PG_AUTHORITY%:*} PG_PORT=5432
 
 # A private broker: spin.toml's topic (cityflow/traffic/#) stays as it is without meeting a
 # `make up` on the shared broker; no persistence, no queue limit (QoS 1 is never dropped).
-MQTT_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf 'listener %s %s\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_queued_bytes 0\nlog_dest file %s\nlog_type error\nlog_type warning\n' \
-  "$MQTT_PORT" "$MQTT_HOST" "$WORK/mosquitto.log" >"$WORK/mosquitto.conf"
-mosquitto -c "$WORK/mosquitto.conf" >/dev/null 2>&1 &
-BROKER_PID=$!
-for _ in $(seq 50); do
-  mosquitto_sub -h "$MQTT_HOST" -p "$MQTT_PORT" -t cityflow-soak/none -E >/dev/null 2>&1 && break
-  sleep 0.1
-done
-kill -0 "$BROKER_PID" 2>/dev/null || die "the private mosquitto did not start"
+bench_private_broker
 
 # --- the whole application ---------------------------------------------------------------
 bench_start_runtime "$ROOT/spin.toml" \

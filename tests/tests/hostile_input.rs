@@ -19,14 +19,25 @@ const SQL_METACHARACTERS: &[&str] = &[
     "<img src=x onerror=alert(1)>",
 ];
 
-/// A digest of every service table, so "nothing changed" is checked, not assumed.
+/// Every service table's row count and a digest of its rows, so "nothing changed" is
+/// checked, not assumed. One fixed statement per table (a table name cannot be a parameter).
+const FINGERPRINTS: &[(&str, &str)] = &[
+    ("transports", "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM transports t"),
+    ("users", "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM users t"),
+    ("zones", "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM zones t"),
+    ("air_measures", "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM air_measures t"),
+    ("attractions", "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM attractions t"),
+    ("vehicles", "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM vehicles t"),
+    ("interventions", "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM interventions t"),
+    ("roads", "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM roads t"),
+    ("traffic_raw", "SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM traffic_raw t"),
+];
+
 async fn fingerprint(app: &App) -> String {
     let db = app.db().await;
     let mut digest = String::new();
-    for table in ["transports", "users", "zones", "air_measures", "attractions", "vehicles", "interventions", "roads", "traffic_raw"] {
-        // Table names come from the list above, not from input.
-        let sql = format!("SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t");
-        let row = db.query_one(&sql, &[]).await.unwrap_or_else(|e| panic!("{table}: {e}"));
+    for (table, sql) in FINGERPRINTS {
+        let row = db.query_one(*sql, &[]).await.unwrap_or_else(|e| panic!("{table}: {e}"));
         digest.push_str(&format!("{table}={};", row.get::<_, String>(0)));
     }
     digest
