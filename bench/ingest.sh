@@ -4,6 +4,9 @@
 #   runtime  `cityflow up` with the ingest component (tried at several --mqtt-concurrency)
 #   native   bench/native-ingest --mode ceiling: same validation and SQL, natively (the ceiling)
 #   seed     bench/native-ingest --mode seed: one INSERT per reading, like the seed's collector
+#   database bench/native-ingest --database-only: the ingest statement alone, one transaction
+#            per message, no broker, no Redis, no parsing: what Postgres itself takes on this
+#            machine, the bound of any subscriber that commits a message before acking it
 # each with single readings and with batches of 100. Rate = readings / (time from the first
 # publish to the last row committed); zero loss is checked by counting rows (a run that does
 # not store exactly what was sent fails the bench). Writes bench/results/ingest.{md,json}.
@@ -16,7 +19,8 @@
 # Needs: Postgres, Redis on loopback, the mosquitto binary, a built target/release/cityflow and
 # the ingest component (make build), .env sourced (SPIN_VARIABLE_DB_URL). Tunables:
 #   BENCH_SINGLE_MESSAGES (20000)  BENCH_BATCH_MESSAGES (2000)  BENCH_BATCH_SIZE (100)
-#   BENCH_RUNTIME_CONCURRENCY ("1 4 8")  BENCH_TIMEOUT (90 s per case)
+#   BENCH_RUNTIME_CONCURRENCY ("1 4 8")  BENCH_DATABASE_CONCURRENCY ("4 8 16", the best is kept)
+#   BENCH_TIMEOUT (90 s per case)
 #   BENCH_STALL (10 s: a case whose row count stops growing that long is reported as stalled)
 #   BENCH_MQTT_PORT: use the broker already on 127.0.0.1:PORT instead of a private one
 #   BENCH_STRICT=1 exits non-zero when a target is missed (loss always does)
@@ -33,6 +37,7 @@ SINGLE_MESSAGES=${BENCH_SINGLE_MESSAGES:-20000}
 BATCH_MESSAGES=${BENCH_BATCH_MESSAGES:-2000}
 BATCH_SIZE=${BENCH_BATCH_SIZE:-100}
 RUNTIME_CONCURRENCY=${BENCH_RUNTIME_CONCURRENCY:-1 4 8}
+DATABASE_CONCURRENCY=${BENCH_DATABASE_CONCURRENCY:-4 8 16}
 TIMEOUT=${BENCH_TIMEOUT:-90}
 STALL=${BENCH_STALL:-10}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
@@ -269,6 +274,33 @@ run_case() {
   fi
 }
 
+# Postgres alone: $1 = single|batch, $2 = concurrency. The same messages' sizes and statement
+# as the other cases, generated in memory and stored as fast as the connections commit them;
+# appends to cases.jsonl like run_case. Run at several concurrencies: the best one is the bound.
+run_database_case() {
+  local workload=$1 concurrency=$2 messages batch
+  CASE_N=$((CASE_N + 1))
+  if [ "$workload" = single ]; then messages=$SINGLE_MESSAGES batch=1
+  else messages=$BATCH_MESSAGES batch=$BATCH_SIZE; fi
+  CASE_DB="cityflow_bench_${RUN_ID}_$CASE_N"
+  local url line count; url=$(db_url_for "$CASE_DB")
+  "$RUNTIME" migrate --create-database --database-url "$url" >"$WORK/migrate.log" 2>&1 \
+    || { cat "$WORK/migrate.log" >&2; die "migrating $CASE_DB failed"; }
+  line=$("$NATIVE" --database-only --database-url "$url" --concurrency "$concurrency" \
+    --messages "$messages" --batch "$batch" --sensors "$SINGLE_SENSORS") || die "native-ingest --database-only failed"
+  count=$(row_count "$url")
+  drop_case_db
+  say "$(printf '%-8s %-6s c=%-2s ' database "$workload" "$concurrency")${line#database: }"
+  # "database: M messages, R readings, S stored in T s: X msgs/s, Y readings/s"
+  read -r seconds msgs rate < <(sed -E 's/.* in ([0-9.]+) s: ([0-9]+) msgs\/s, ([0-9]+) readings\/s/\1 \2 \3/' <<<"$line")
+  [ "$count" = $((messages * batch)) ] || die "database $workload: $count rows for $((messages * batch)) readings"
+  jq -nc --arg workload "$workload" --argjson concurrency "$concurrency" --argjson messages "$messages" \
+    --argjson batch "$batch" --argjson stored "$count" --argjson seconds "$seconds" --argjson rate "$rate" --argjson msgs "$msgs" \
+    '{kind: "database", workload: $workload, concurrency: $concurrency, status: "complete", messages: $messages, batch: $batch,
+      readings_sent: $stored, readings_stored: $stored, lost: 0, rejected: 0, seconds: $seconds,
+      readings_per_s: $rate, messages_per_s: $msgs, subscriber_cpu_s: null}' >>"$WORK/cases.jsonl"
+}
+
 # --- measure -----------------------------------------------------------------------------
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A BEST_CONCURRENCY
@@ -284,6 +316,7 @@ for workload in single batch; do
   # The references run at the runtime's best setting, so only the runtime differs.
   run_case native "$workload" "$best_c"
   run_case seed "$workload" "$best_c"
+  for c in $DATABASE_CONCURRENCY; do run_database_case "$workload" "$c"; done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -309,12 +342,15 @@ jq -s --arg date "$DATE" --arg machine "$MACHINE" --arg note "$NOTE" \
 table() {
   jq -r '
     .cases as $c | .best_runtime_concurrency as $b | .targets as $t | .verdict as $v |
-    def row(k; w; name): ($c | map(select(.kind == k and .workload == w and .concurrency == $b[w])) | .[0]) as $r |
+    def row(k; w; name): ($c | map(select(.kind == k and .workload == w and (k == "database" or .concurrency == $b[w])))
+        | max_by(.readings_per_s)) as $r |
       "| \(name) | \(w) | \($r.concurrency) | \($r.messages) × \($r.batch) | \($r.lost)\(if $r.status == "complete" then "" else " (" + $r.status + ")" end) | \($r.seconds) | **\($r.messages_per_s)** | **\($r.readings_per_s)** | \($r.subscriber_cpu_s // "?") |";
     "| subscriber | messages | concurrency | sent | not stored | seconds | msgs/s | readings/s | subscriber CPU s |",
     "|---|---|---|---|---|---|---|---|---|",
     row("runtime"; "single"; "runtime (Wasm ingest)"), row("native"; "single"; "native ceiling"), row("seed"; "single"; "seed approach"),
+    row("database"; "single"; "Postgres alone (no broker, no Redis)"),
     row("runtime"; "batch"; "runtime (Wasm ingest)"), row("native"; "batch"; "native ceiling"), row("seed"; "batch"; "seed approach"),
+    row("database"; "batch"; "Postgres alone (no broker, no Redis)"),
     "",
     "Targets: single readings ≥ \($t.single_messages_per_s) msgs/s: **\($v.single)**; batches ≥ \($t.batch_readings_per_s) readings/s: **\($v.batch)**",
     "",
@@ -337,6 +373,7 @@ cp "$WORK/ingest.json" "$RESULTS/ingest.json"
   echo "- simulator at full speed (\`--interval 0s\`, QoS 1) to Mosquitto; rate = readings stored / time from the first publish to the last row committed; loss counted in \`traffic_raw\` (0 required)"
   echo "- single: $SINGLE_MESSAGES messages of 1 reading ($SINGLE_SENSORS sensors/topics); batch: $BATCH_MESSAGES messages of $BATCH_SIZE readings ($((BATCH_SENSORS / BATCH_SIZE)) topics)"
   echo "- native ceiling: bench/native-ingest, the component's validation, statement and Redis EVAL; seed approach: one INSERT per reading, no Redis; both at the runtime's best concurrency (the highest tried when none stored everything)"
+  echo "- Postgres alone: the component's statement on generated messages of the same size, one transaction per message at its best of $DATABASE_CONCURRENCY connections, with no broker, no Redis and no parsing: the most this machine's Postgres commits while it has both cores to itself, so no subscriber that commits each message before acknowledging it can go faster here"
   echo
   table
 } >"$RESULTS/ingest.md"
@@ -350,10 +387,12 @@ say "results in $RESULTS/ingest.md and ingest.json"
 # at the runtime's best --mqtt-concurrency, where the references ran too.
 case_field() { # kind workload field
   jq -r --arg k "$1" --arg w "$2" --arg f "$3" '.best_runtime_concurrency[$w] as $c
-    | .cases | map(select(.kind == $k and .workload == $w and .concurrency == $c)) | .[0][$f] // ""' "$RESULTS/ingest.json"
+    | .cases | map(select(.kind == $k and .workload == $w and ($k == "database" or .concurrency == $c)))
+    | (max_by(.readings_per_s) // {})[$f] // ""' "$RESULTS/ingest.json"
 }
 CEILING_REF="native ceiling (bench/native-ingest: same validation, SQL and Redis, natively)"
 SEED_REF="seed approach (one INSERT per reading, no Redis)"
+DATABASE_REF="Postgres alone (the ingest statement, one commit per message, no broker, no Redis: this machine's bound)"
 incomplete() { # workload kinds...: a note naming the cases that did not store everything
   local kind lost text=""
   for kind in "${@:2}"; do
@@ -362,22 +401,32 @@ incomplete() { # workload kinds...: a note naming the cases that did not store e
   done
   echo "$text"
 }
-for ref in native seed; do
-  name=$CEILING_REF; [ $ref = seed ] && name=$SEED_REF
-  bench_figure ingest "single readings: messages/s stored (c=${BEST_CONCURRENCY[single]})" "$(case_field runtime single messages_per_s)" msgs/s \
-    "$name" "$(case_field $ref single messages_per_s)" "value >= $TARGET_SINGLE_MSGS" --note "$(incomplete single runtime $ref)"
-done
-for ref in native seed; do
-  name=$CEILING_REF; [ $ref = seed ] && name=$SEED_REF
-  bench_figure ingest "batches of $BATCH_SIZE: readings/s stored (c=${BEST_CONCURRENCY[batch]})" "$(case_field runtime batch readings_per_s)" readings/s \
-    "$name" "$(case_field $ref batch readings_per_s)" "value >= $TARGET_BATCH_READINGS" --note "$(incomplete batch runtime $ref)"
-done
 cpu_per_reading() { # kind workload -> µs of subscriber CPU per reading stored, from subscription on
   local cpu stored
   cpu=$(case_field "$1" "$2" subscriber_cpu_ingest_s) stored=$(case_field "$1" "$2" readings_stored)
   [ -n "$cpu" ] && [ "${stored:-0}" -gt 0 ] && awk -v c="$cpu" -v n="$stored" 'BEGIN { printf "%.1f", c * 1e6 / n }'
   return 0
 }
+# Why a target is out of this machine's reach: the cores Postgres alone needs at the target
+# rate, plus what the subscribers themselves spend per reading at that rate.
+core_budget() { # workload target_readings_per_s
+  local db_rate; db_rate=$(case_field database "$1" readings_per_s)
+  [ -n "$db_rate" ] || return 0
+  awk -v t="$2" -v d="$db_rate" -v n="$(nproc)" -v r="$(cpu_per_reading runtime "$1")" -v c="$(cpu_per_reading native "$1")" 'BEGIN {
+    printf "at %d readings/s Postgres alone needs %.2f of the %d cores; the runtime adds %.2f cores (the native ceiling %.2f) before the broker, Redis and the publisher", t, t / d * n, n, t * r / 1e6, t * c / 1e6 }'
+}
+for ref in native seed database; do
+  name=$CEILING_REF; [ $ref = seed ] && name=$SEED_REF; [ $ref = database ] && name=$DATABASE_REF
+  bench_figure ingest "single readings: messages/s stored (c=${BEST_CONCURRENCY[single]})" "$(case_field runtime single messages_per_s)" msgs/s \
+    "$name" "$(case_field $ref single messages_per_s)" "value >= $TARGET_SINGLE_MSGS" \
+    --note "$(incomplete single runtime $ref)$([ $ref = database ] && core_budget single "$TARGET_SINGLE_MSGS")"
+done
+for ref in native seed database; do
+  name=$CEILING_REF; [ $ref = seed ] && name=$SEED_REF; [ $ref = database ] && name=$DATABASE_REF
+  bench_figure ingest "batches of $BATCH_SIZE: readings/s stored (c=${BEST_CONCURRENCY[batch]})" "$(case_field runtime batch readings_per_s)" readings/s \
+    "$name" "$(case_field $ref batch readings_per_s)" "value >= $TARGET_BATCH_READINGS" \
+    --note "$(incomplete batch runtime $ref)$([ $ref = database ] && core_budget batch "$TARGET_BATCH_READINGS")"
+done
 for workload in single batch; do
   label="single readings"; [ $workload = batch ] && label="batches of $BATCH_SIZE"
   bench_figure ingest "$label: subscriber CPU per reading stored" "$(cpu_per_reading runtime $workload)" µs \

@@ -7,7 +7,10 @@
 //! `--redis-url`, each stored message's readings are then published to Redis with the
 //! component's very EVAL (a tenth of the CPU of the batch case, so the ceiling does it too).
 //! Prints `subscribed` once the broker confirmed the subscription.
+//!
+//! `--database-only` takes no broker at all: see [`database`].
 
+mod database;
 mod live;
 mod store;
 
@@ -34,11 +37,11 @@ struct Args {
     #[arg(long, default_value_t = 1883)]
     mqtt_port: u16,
     /// Topic filter, e.g. `bench/123/traffic/#`.
-    #[arg(long)]
-    topic: String,
+    #[arg(long, required_unless_present = "database_only")]
+    topic: Option<String>,
     /// MQTT client id (the session is persistent, like the trigger's: end it afterwards).
-    #[arg(long)]
-    client_id: String,
+    #[arg(long, required_unless_present = "database_only")]
+    client_id: Option<String>,
     #[arg(long, value_enum, default_value = "ceiling")]
     mode: Mode,
     /// Messages handled at once (the runtime's `--mqtt-concurrency`).
@@ -50,6 +53,19 @@ struct Args {
     /// Prefix of the Redis stream and channel (the component's `redis_prefix` variable).
     #[arg(long, default_value = traffic_model::live::DEFAULT_PREFIX)]
     redis_prefix: String,
+    /// Store `--messages` generated messages with the ingest statement and exit: Postgres
+    /// alone, no MQTT, no Redis.
+    #[arg(long)]
+    database_only: bool,
+    /// Messages to store (`--database-only`).
+    #[arg(long, default_value_t = 10_000)]
+    messages: usize,
+    /// Readings per message (`--database-only`).
+    #[arg(long, default_value_t = 1)]
+    batch: usize,
+    /// Roads of the generated city (`--database-only`).
+    #[arg(long, default_value_t = 1000)]
+    sensors: usize,
 }
 
 #[tokio::main]
@@ -57,13 +73,19 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let concurrency = args.concurrency.max(1);
     let pool = store::pool(&args.database_url, concurrency)?;
+    if args.database_only {
+        return database::run(pool, concurrency, args.messages, args.batch, args.sensors).await;
+    }
+    let (Some(topic), Some(client_id)) = (args.topic.clone(), args.client_id.clone()) else {
+        anyhow::bail!("--topic and --client-id are required with MQTT");
+    };
     let live = match &args.redis_url {
         Some(url) => Some(live::Live::connect(url, &args.redis_prefix).await?),
         None => None,
     };
 
     let mut options = MqttOptions::new(
-        args.client_id.clone(),
+        client_id,
         args.mqtt_host.clone(),
         args.mqtt_port,
     );
@@ -100,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
             event = eventloop.poll() => match event {
                 Ok(Event::Incoming(Packet::ConnAck(_))) => {
                     backoff = Duration::from_millis(100);
-                    client.try_subscribe(args.topic.clone(), QoS::AtLeastOnce)?;
+                    client.try_subscribe(topic.clone(), QoS::AtLeastOnce)?;
                 }
                 Ok(Event::Incoming(Packet::SubAck(_))) => println!("subscribed"),
                 Ok(Event::Incoming(Packet::Publish(publish))) => {

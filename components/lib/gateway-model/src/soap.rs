@@ -89,8 +89,11 @@ pub fn parse_records(operation: &str, record: &str, body: &[u8]) -> Result<Vec<R
     reader.config_mut().check_end_names = true;
 
     let wrapper = format!("{operation}Response");
-    // Qualified names of the open elements: (namespace, local name).
-    let mut path: Vec<(Option<String>, String)> = Vec::new();
+    // Namespaces of the open elements (their local names come with their end tags, which
+    // the reader checks against the start tags), and whether the open child of the Envelope
+    // is the Body.
+    let mut path: Vec<Ns> = Vec::new();
+    let mut in_body = false;
     let mut text_buf = String::new();
     let mut records = Vec::new();
     let mut current: Option<Record> = None;
@@ -99,52 +102,52 @@ pub fn parse_records(operation: &str, record: &str, body: &[u8]) -> Result<Vec<R
 
     loop {
         let (resolved, event) = reader.read_resolved_event().map_err(|e| invalid(e.to_string()))?;
-        let ns = match resolved {
-            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(prefix) => {
-                return Err(invalid(format!("undeclared prefix {:?}", String::from_utf8_lossy(&prefix))))
-            }
-        };
+        let ns = Ns::of(resolved)?;
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
-                let local = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                let local = name_text(start.local_name().into_inner())?;
                 let depth = path.len();
-                let in_tns = ns.as_deref() == Some(TNS);
+                let in_tns = ns == Ns::Service;
                 match depth {
-                    0 if ns.as_deref() == Some(ENVELOPE_NS) && local == "Envelope" => saw_envelope = true,
+                    0 if ns == Ns::Envelope && local == "Envelope" => saw_envelope = true,
                     0 => return Err(invalid(format!("document element <{local}> is not a SOAP 1.1 Envelope"))),
-                    2 if ns.as_deref() == Some(ENVELOPE_NS) && local == "Fault" => in_fault = true,
+                    2 if ns == Ns::Envelope && local == "Fault" => in_fault = true,
                     2 if in_tns && local == wrapper => saw_wrapper = true,
-                    2 if path[1].1 == "Body" => return Err(invalid(format!("unexpected body element <{local}>"))),
+                    2 if in_body => return Err(invalid(format!("unexpected body element <{local}>"))),
                     3 if saw_wrapper && in_tns && local == record => current = Some(Vec::new()),
                     _ => {}
                 }
                 text_buf.clear();
                 if matches!(event, Event::Start(_)) {
-                    path.push((ns, local));
+                    if depth == 1 {
+                        in_body = local == "Body";
+                    }
+                    path.push(ns);
                 } else if depth == 3 && current.is_some() {
                     records.extend(current.take());
-                } else if depth == 4 && ns.as_deref() == Some(TNS) {
+                } else if depth == 4 && in_tns {
                     if let Some(fields) = current.as_mut() {
-                        fields.push((local, String::new()));
+                        fields.push((local.to_string(), String::new()));
                     }
                 }
             }
-            Event::End(_) => {
-                let (ns, local) = path.pop().ok_or_else(|| invalid("unexpected end tag".into()))?;
-                let value = std::mem::take(&mut text_buf);
+            Event::End(ref end) => {
+                let local = name_text(end.local_name().into_inner())?;
+                path.pop().ok_or_else(|| invalid("unexpected end tag".into()))?;
+                let value = text_buf.trim();
                 match path.len() {
-                    3 if in_fault && local == "faultcode" => fault_code = value.trim().to_string(),
-                    3 if in_fault && local == "faultstring" => fault_message = value.trim().to_string(),
-                    4 if ns.as_deref() == Some(TNS) => {
+                    3 if in_fault && local == "faultcode" => fault_code = value.to_string(),
+                    3 if in_fault && local == "faultstring" => fault_message = value.to_string(),
+                    4 if ns == Ns::Service => {
                         if let Some(fields) = current.as_mut() {
-                            fields.push((local, value.trim().to_string()));
+                            fields.push((local.to_string(), value.to_string()));
                         }
                     }
                     3 if local == record => records.extend(current.take()),
                     _ => {}
                 }
+                // Cleared, not taken: the buffer keeps its capacity for the next element.
+                text_buf.clear();
             }
             Event::Text(t) => text_buf.push_str(&t.xml_content().map_err(|e| invalid(e.to_string()))?),
             Event::CData(c) => text_buf.push_str(&c.decode().map_err(|e| invalid(e.to_string()))?),
@@ -174,6 +177,35 @@ pub fn parse_records(operation: &str, record: &str, body: &[u8]) -> Result<Vec<R
         return Err(invalid(format!("no {wrapper} element in the Body")));
     }
     Ok(records)
+}
+
+/// An element's local name; the reader reads a `&str`, so this never fails in practice.
+fn name_text(bytes: &[u8]) -> Result<&str, SoapError> {
+    std::str::from_utf8(bytes).map_err(|_| SoapError::Invalid("an element name is not UTF-8".into()))
+}
+
+/// The namespace of an element, compared as bytes: a reply has thousands of elements, and
+/// turning each one's namespace into a `String` was most of the gateway's parsing time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    Envelope,
+    Service,
+    Other,
+    Unbound,
+}
+
+impl Ns {
+    fn of(resolved: ResolveResult<'_>) -> Result<Ns, SoapError> {
+        Ok(match resolved {
+            ResolveResult::Bound(ns) if ns.as_ref() == ENVELOPE_NS.as_bytes() => Ns::Envelope,
+            ResolveResult::Bound(ns) if ns.as_ref() == TNS.as_bytes() => Ns::Service,
+            ResolveResult::Bound(_) => Ns::Other,
+            ResolveResult::Unbound => Ns::Unbound,
+            ResolveResult::Unknown(prefix) => {
+                return Err(SoapError::Invalid(format!("undeclared prefix {:?}", String::from_utf8_lossy(&prefix))))
+            }
+        })
+    }
 }
 
 fn field<'a>(fields: &'a Record, name: &str) -> Option<&'a str> {
