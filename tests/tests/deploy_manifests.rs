@@ -94,6 +94,8 @@ fn spin_manifest() -> toml::Table {
 struct Context {
     components: BTreeSet<String>,
     mqtt_components: BTreeSet<String>,
+    /// Components with a `[[trigger.cron]]`: on the shim a CronJob must run each one.
+    cron_components: BTreeSet<String>,
     /// component -> the components it calls through service chaining (`http://x.spin.internal`).
     chains_to: BTreeMap<String, Vec<String>>,
     /// (route, component) of every HTTP trigger.
@@ -135,6 +137,7 @@ impl Context {
                 })
                 .collect(),
             mqtt_components: triggers("mqtt").iter().map(|t| t["component"].as_str().unwrap().to_string()).collect(),
+            cron_components: triggers("cron").iter().map(|t| t["component"].as_str().unwrap().to_string()).collect(),
             routes: triggers("http")
                 .iter()
                 .filter_map(|t| Some((t["route"].as_str()?.to_string(), t["component"].as_str()?.to_string())))
@@ -294,7 +297,9 @@ fn check_spinapp(d: &Doc, cx: &Context, errors: &mut Vec<String>) {
     }
 }
 
-fn check_cronjob(d: &Doc, cx: &Context, errors: &mut Vec<String>) {
+/// Checks one CronJob; returns the components whose job routes it calls.
+fn check_cronjob(d: &Doc, cx: &Context, errors: &mut Vec<String>) -> Vec<String> {
+    let mut called = Vec::new();
     let at = d.at();
     let spec = &d.value["spec"];
     if d.value["apiVersion"].as_str() != Some("batch/v1") {
@@ -321,8 +326,11 @@ fn check_cronjob(d: &Doc, cx: &Context, errors: &mut Vec<String>) {
         if !cx.spinapp_names.contains(host.split('.').next().unwrap()) {
             errors.push(format!("{at}: {url} does not name a SpinApp's Service"));
         }
-        if !matches!(cx.route_component(&path), Some("predictor" | "rerouter")) || !path.starts_with("/jobs/") {
-            errors.push(format!("{at}: {url} is not a job route of spin.toml"));
+        match cx.route_component(&path) {
+            Some(component) if cx.cron_components.contains(component) && path.starts_with("/jobs/") => {
+                called.push(component.to_string())
+            }
+            _ => errors.push(format!("{at}: {url} is not the job route of a cron component of spin.toml")),
         }
         if !args.windows(2).any(|w| w[0] == "-X" && w[1] == "POST") {
             errors.push(format!("{at}: job routes take POST"));
@@ -331,6 +339,7 @@ fn check_cronjob(d: &Doc, cx: &Context, errors: &mut Vec<String>) {
             errors.push(format!("{at}: no bearer token from the environment"));
         }
     }
+    called
 }
 
 fn check_deployment(d: &Doc, errors: &mut Vec<String>) {
@@ -393,6 +402,7 @@ fn check_secret(d: &Doc, errors: &mut Vec<String>) {
 fn validate(docs: &[Doc]) -> Vec<String> {
     let cx = Context::new(docs);
     let mut errors = Vec::new();
+    let mut scheduled = BTreeSet::new();
     for d in docs {
         let at = d.at();
         if str_at(&d.value, &["apiVersion"]).is_none() || d.kind().is_empty() || d.name().is_empty() {
@@ -400,7 +410,7 @@ fn validate(docs: &[Doc]) -> Vec<String> {
         }
         match d.kind() {
             "SpinApp" => check_spinapp(d, &cx, &mut errors),
-            "CronJob" => check_cronjob(d, &cx, &mut errors),
+            "CronJob" => scheduled.extend(check_cronjob(d, &cx, &mut errors)),
             "Deployment" => check_deployment(d, &mut errors),
             "Service" => check_service(d, docs, &mut errors),
             "Secret" => check_secret(d, &mut errors),
@@ -423,6 +433,10 @@ fn validate(docs: &[Doc]) -> Vec<String> {
                 errors.push(format!("{at}: secretKeyRef {name}/{key} is not defined under deploy/"));
             }
         }
+    }
+    // The shim has no cron trigger: each cron component needs a CronJob calling its job route.
+    for c in cx.cron_components.difference(&scheduled) {
+        errors.push(format!("component `{c}` has a cron trigger in spin.toml but no CronJob calls its job route"));
     }
     // Together the SpinApps run every component of spin.toml, each exactly once.
     let mut run: BTreeMap<String, usize> = BTreeMap::new();

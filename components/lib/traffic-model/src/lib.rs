@@ -13,6 +13,7 @@ mod columns;
 mod limits;
 pub mod live;
 mod parse;
+pub mod partitions;
 #[cfg(test)]
 mod parse_properties;
 mod reading;
