@@ -112,7 +112,7 @@ TICKS_BEFORE=$(server_ticks)
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$BASE/api/orchestration/city-dashboard" >"$WORK/cpu.txt"
 TICKS_AFTER=$(server_ticks)
 CPU_MS=$(awk -v a="$TICKS_BEFORE" -v b="$TICKS_AFTER" -v hz="$(getconf CLK_TCK)" \
-  '/^Requests\/sec:/ { rps = $2 } /requests in/ { n = $1 } END { printf "%.2f", (b - a) * 1000 / hz / n }' "$WORK/cpu.txt")
+  '/requests in/ { n = $1 } END { printf "%.2f", (b - a) * 1000 / hz / n }' "$WORK/cpu.txt")
 FLOOR=$(awk -v c="$CPU_MS" -v n="$(nproc)" 'BEGIN { printf "%.2f", c / n }')
 say "server CPU per dashboard: $CPU_MS ms; over $(nproc) cores: $FLOOR ms"
 
@@ -154,8 +154,8 @@ Sequential calls would put the dashboard near the sum of the single calls; concu
 near the max plus the gateway's own work (its instance, five chained instances, decoding
 JSON, SOAP, GraphQL and gRPC-Web). On $(nproc) CPUs the five chained instances also compete
 for the same cores, so the dashboard cannot reach the bare max: each call is slower inside the
-dashboard than alone. Its floor here is its server CPU over the cores (the line after the
-table): when the dashboard's p50 is near that floor, the calls overlap as much as this machine
+dashboard than alone. Its floor here is its server CPU over the cores (below the table):
+when the dashboard's p50 is near that floor, the calls overlap as much as this machine
 allows, and a machine with a core per call would bring it down to the slowest call plus the
 gateway's own work. That the calls do overlap is also the last line of the table: the four calls
 of one \`/api/health\` request, each timed by the gateway, take longer summed than the request.
