@@ -97,8 +97,8 @@ bench_database() {
 # $WORK/spin.toml serving only `GET /transports` (the REST yardstick) and component $2 on route
 # $1, so a run does not depend on the other components being built (check theirs with
 # bench_require --wasm). The sections mirror spin.toml's.
-bench_manifest() {
-  local route=$1 component=$2
+bench_manifest() { # route component [wasm file name, when not the component's id]
+  local route=$1 component=$2 wasm=${3:-$2}
   cat >"$WORK/spin.toml" <<TOML
 spin_manifest_version = 2
 [application]
@@ -117,7 +117,7 @@ source = "$ROOT/target/wasm32-wasip2/component/transport.wasm"
 allowed_outbound_hosts = ["postgres://$PG_AUTHORITY"]
 variables = { db_url = "{{ db_url }}", jwt_secret = "{{ jwt_secret }}" }
 [component.$component]
-source = "$ROOT/target/wasm32-wasip2/component/$component.wasm"
+source = "$ROOT/target/wasm32-wasip2/component/$wasm.wasm"
 allowed_outbound_hosts = ["postgres://$PG_AUTHORITY"]
 variables = { db_url = "{{ db_url }}", jwt_secret = "{{ jwt_secret }}" }
 TOML
