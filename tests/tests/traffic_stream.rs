@@ -136,6 +136,44 @@ async fn a_quiet_stream_gets_a_heartbeat_comment() {
     cleanup_redis(&redis_url(), &prefix).await;
 }
 
+#[tokio::test]
+async fn a_resume_from_events_the_capped_stream_dropped_starts_with_a_gap_event() {
+    let prefix = format!("{}:", unique_name("traffic_gap"));
+    let app = App::builder().manifest(manifest_without_cron()).runtime_config(runtime_config()).env("SPIN_VARIABLE_REDIS_PREFIX", &prefix).start().await;
+    let road = unique_name("GAP");
+    let key = format!("{prefix}stream:traffic");
+    let mut conn = redis::Client::open(redis_url()).unwrap().get_multiplexed_async_connection().await.unwrap();
+    let mut ids = Vec::new();
+    for speed in [10.0, 20.0, 30.0, 40.0, 50.0] {
+        let id: String =
+            redis::cmd("XADD").arg(&key).arg("*").arg("data").arg(reading(&road, speed).to_string()).query_async(&mut conn).await.unwrap();
+        ids.push(id);
+    }
+    // The cap keeps the newest two: the first three are gone.
+    let _: i64 = redis::cmd("XTRIM").arg(&key).arg("MAXLEN").arg(2).query_async(&mut conn).await.unwrap();
+    let url = app.url(&format!("/api/stream?roads={road}"));
+
+    // From the first id: the client missed the second and third, and is told so first.
+    let mut stream = EventStream::open(&url, Some(&format!("{},0-0,0-0", ids[0]))).await;
+    let gap = stream.next_event(Duration::from_secs(10)).await;
+    assert_eq!(gap.event.as_deref(), Some("gap"), "{gap:?}");
+    assert_eq!(gap.json()["feeds"], json!(["traffic"]));
+    assert!(gap.json()["message"].as_str().unwrap().contains("read the current state again"));
+    for speed in [40.0, 50.0] {
+        let event = stream.next_event(Duration::from_secs(10)).await;
+        assert_eq!((event.event.as_deref(), event.json()["speed_kmh"].as_f64()), (Some("traffic"), Some(speed)), "{event:?}");
+    }
+    drop(stream);
+
+    // From a kept entry nothing was missed: no gap, straight to the next event.
+    let mut stream = EventStream::open(&url, Some(&format!("{},0-0,0-0", ids[3]))).await;
+    let event = stream.next_event(Duration::from_secs(10)).await;
+    assert_eq!((event.event.as_deref(), event.json()["speed_kmh"].as_f64()), (Some("traffic"), Some(50.0)), "{event:?}");
+    drop(stream);
+    drop(app);
+    cleanup_redis(&redis_url(), &prefix).await;
+}
+
 /// A Redis server of the test's own, so stopping it does not disturb other tests.
 struct OwnRedis {
     child: Child,

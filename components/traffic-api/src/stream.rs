@@ -3,7 +3,8 @@
 //!
 //! Redis is the feed itself here: when it cannot be reached, at the start or mid-stream, the
 //! client gets an `error` event and a clean end of the response, and its EventSource
-//! reconnects (after `retry:`) with `Last-Event-ID`, losing nothing the streams still hold.
+//! reconnects (after `retry:`) with `Last-Event-ID`, losing nothing the streams still hold;
+//! when they no longer hold everything since that id (capped streams), a `gap` event says so.
 
 use std::time::{Duration, Instant};
 
@@ -86,6 +87,17 @@ async fn run(query: &StreamQuery, body: &mut (impl Sink<Vec<u8>> + Unpin)) -> En
     if let Err(end) = write(body, sse::opening(&positions)).await {
         return end;
     }
+    if query.resume.is_some() {
+        let missed = match feed.first_kept() {
+            Ok(first_kept) => sse::gaps(&positions, &first_kept),
+            Err(detail) => return End::Redis(detail),
+        };
+        if !missed.is_empty() {
+            if let Err(end) = write(body, sse::gap(&missed)).await {
+                return end;
+            }
+        }
+    }
     let mut sent = positions.clone();
     let mut last_write = Instant::now();
     loop {
@@ -157,9 +169,20 @@ impl Feed {
 
     /// Each stream's newest entry id: where a stream without `Last-Event-ID` starts.
     fn ends(&self) -> Result<Positions, String> {
-        let mut args = vec![bytes(xread::LAST_IDS_LUA), RedisParameter::Int64(3)];
+        self.ids(xread::LAST_IDS_LUA, "the stream ends")
+    }
+
+    /// Each stream's oldest kept entry when the cap dropped older ones: a resume position
+    /// older than it missed events.
+    fn first_kept(&self) -> Result<Positions, String> {
+        self.ids(xread::FIRST_KEPT_LUA, "the streams' first kept ids")
+    }
+
+    /// One id per stream from `script` (see `xread`), in one round trip.
+    fn ids(&self, script: &str, what: &str) -> Result<Positions, String> {
+        let mut args = vec![bytes(script), RedisParameter::Int64(3)];
         args.extend(self.keys.iter().map(|k| bytes(k)));
-        let reply = self.redis.execute("EVAL", &args).map_err(|e| format!("reading the stream ends failed: {e}"))?;
+        let reply = self.redis.execute("EVAL", &args).map_err(|e| format!("reading {what} failed: {e}"))?;
         xread::parse_last_ids(&replies(reply))
     }
 

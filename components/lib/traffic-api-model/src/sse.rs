@@ -176,6 +176,33 @@ pub fn heartbeat(moved_to: Option<&Positions>) -> String {
     }
 }
 
+/// A stream id's order: (milliseconds, sequence); `None` for what is not a stream id.
+fn id_order(id: &str) -> Option<(u64, u64)> {
+    let (ms, seq) = id.split_once('-')?;
+    Some((ms.parse().ok()?, seq.parse().ok()?))
+}
+
+/// The feeds whose entries after `resume` may have been trimmed before the client came back:
+/// `first_kept` holds each stream's oldest kept entry when older ones were dropped (`0-0`
+/// otherwise), and a position older than that lost what lay between. (When the position is
+/// exactly the last dropped entry nothing was lost, but Redis does not say which that was: the
+/// client then only reads the state once more than it needed.)
+pub fn gaps(resume: &Positions, first_kept: &Positions) -> Vec<Feed> {
+    FEEDS.into_iter().filter(|&feed| id_order(first_kept.get(feed)) > id_order(resume.get(feed))).collect()
+}
+
+/// The `gap` event, sent after the opening frame of a resumed stream that lost events: the
+/// feeds named missed some (the streams keep only the newest entries), so the client should
+/// read the current state again (`/api/traffic/live`, `/api/predictions`, `/api/reroutes`).
+pub fn gap(feeds: &[Feed]) -> String {
+    let names: Vec<&str> = feeds.iter().map(|f| f.event()).collect();
+    let data = serde_json::json!({
+        "feeds": names,
+        "message": "events were missed since Last-Event-ID (the streams keep only the newest); read the current state again",
+    });
+    format!("event: gap\ndata: {data}\n\n")
+}
+
 /// The `error` event before a clean close: `data` is the API's JSON error object. It carries
 /// the `retry:` hint too, since it may be the only frame a client gets (Redis down from the
 /// start).
@@ -189,6 +216,24 @@ mod tests {
 
     fn positions() -> Positions {
         Positions::parse("1736937000000-0,0-0,1736937000001-5").unwrap()
+    }
+
+    #[test]
+    fn a_gap_is_a_resume_position_older_than_the_first_kept_entry() {
+        let resume = Positions::parse("1736937000000-0,0-0,1736937000001-5").unwrap();
+        let none = Positions::parse("0-0,0-0,0-0").unwrap();
+        assert!(gaps(&resume, &none).is_empty());
+        let older = Positions::parse("1736936999999-9,0-0,1736937000001-5").unwrap();
+        assert!(gaps(&resume, &older).is_empty(), "entries kept from before the resume position: nothing lost");
+        let trimmed = Positions::parse("1736937000000-1,5-0,1736937000001-6").unwrap();
+        assert_eq!(gaps(&resume, &trimmed), vec![Feed::Traffic, Feed::Prediction, Feed::Reroute]);
+        // Numeric, not textual, order.
+        let wide = Positions::parse("10000000000000-0,0-0,0-0").unwrap();
+        assert_eq!(gaps(&Positions::parse("9999999999999-0,0-0,0-0").unwrap(), &wide), vec![Feed::Traffic]);
+        let frame = gap(&[Feed::Traffic, Feed::Reroute]);
+        assert!(frame.starts_with("event: gap\ndata: {") && frame.ends_with("}\n\n"), "{frame}");
+        let data: Value = serde_json::from_str(frame.lines().nth(1).unwrap().strip_prefix("data: ").unwrap()).unwrap();
+        assert_eq!(data["feeds"], serde_json::json!(["traffic", "reroute"]));
     }
 
     #[test]

@@ -88,7 +88,25 @@ for i, key in ipairs(KEYS) do
 end
 return ids";
 
-/// The reply of [`LAST_IDS_LUA`].
+/// `EVAL FIRST_KEPT_LUA 3 <k1> <k2> <k3>`: each stream's oldest kept entry id when the cap
+/// has dropped older ones (`entries-added` above `length`), else `0-0`. A client resuming from
+/// an id older than it missed events. (`max-deleted-entry-id` would be exact, but trimming
+/// does not update it; only XDEL does, which nothing here uses.)
+pub const FIRST_KEPT_LUA: &str = "\
+local ids = {}
+for i, key in ipairs(KEYS) do
+  ids[i] = '0-0'
+  local ok, info = pcall(redis.call, 'XINFO', 'STREAM', key)
+  if ok then
+    local fields = {}
+    for j = 1, #info - 1, 2 do fields[info[j]] = info[j + 1] end
+    local first = fields['first-entry']
+    if first and fields['entries-added'] and fields['entries-added'] > fields['length'] then ids[i] = first[1] end
+  end
+end
+return ids";
+
+/// The reply of [`LAST_IDS_LUA`] or [`FIRST_KEPT_LUA`]: one id per stream.
 pub fn parse_last_ids(reply: &[Reply]) -> Result<Positions, String> {
     let ids: Vec<String> = reply.iter().filter_map(|r| r.text().map(str::to_string)).collect();
     let ids: [String; 3] = ids.try_into().map_err(|ids| format!("expected three stream ids, got {ids:?}"))?;
