@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 # Component crates (WebAssembly); everything else in the workspace is native.
-COMPONENTS := transport air-quality emergency identity tourism ingest predictor rerouter gateway traffic-api traffic-partitions web
+COMPONENTS := transport air-quality emergency identity tourism ingest predictor rerouter gateway traffic-api traffic-partitions metrics-endpoint web
 TEST_COMPONENTS := probe mqtt-probe cron-probe
 LISTEN ?= 127.0.0.1:3000
 

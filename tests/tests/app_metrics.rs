@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 fn manifest(redis: &str) -> String {
     let (ingest, predictor, rerouter) = (component_wasm("ingest"), component_wasm("predictor"), component_wasm("rerouter"));
+    let endpoint = component_wasm("metrics_endpoint");
     let redis_host = redis.trim_start_matches("redis://");
     format!(
         r#"
@@ -44,6 +45,9 @@ component = "predictor"
 [[trigger.http]]
 route = "/jobs/reroute"
 component = "rerouter"
+[[trigger.http]]
+route = "/metrics"
+component = "metrics-endpoint"
 [component.ingest]
 source = "{ingest}"
 allowed_outbound_hosts = ["postgres://127.0.0.1:5432", "redis://{redis_host}"]
@@ -56,6 +60,10 @@ variables = {{ db_url = "{{{{ db_url }}}}", jwt_secret = "{{{{ jwt_secret }}}}",
 source = "{rerouter}"
 allowed_outbound_hosts = ["postgres://127.0.0.1:5432", "redis://{redis_host}"]
 variables = {{ db_url = "{{{{ db_url }}}}", jwt_secret = "{{{{ jwt_secret }}}}", redis_url = "{{{{ redis_url }}}}", redis_prefix = "{{{{ prefix }}}}", congestion_threshold = "0.5", reroute_min_gain_min = "0.5", reroute_alternatives = "2", reroute_horizon_min = "30", cycle_seconds = "60" }}
+[component.metrics-endpoint]
+source = "{endpoint}"
+allowed_outbound_hosts = ["redis://{redis_host}"]
+variables = {{ jwt_secret = "{{{{ jwt_secret }}}}", redis_url = "{{{{ redis_url }}}}", redis_prefix = "{{{{ prefix }}}}" }}
 "#
     )
 }
@@ -281,6 +289,22 @@ async fn every_app_series_counts_exactly_what_happened() {
     promtool_accepts(&text);
     // The cycles counted nothing else.
     assert_eq!(readings(&text, "received"), markers + 13.0, "{text}");
+
+    // Where there is no admin listener (SpinKube), GET /metrics serves the same series.
+    let app_series = |text: &str| text.lines().filter(|l| l.contains("cityflow_app_")).map(str::to_string).collect::<Vec<_>>();
+    let client = t.app.client();
+    let served = client.get(t.app.url("/metrics")).bearer_auth(token(Role::Operator)).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+    let served = served.text().await.unwrap();
+    assert_eq!(app_series(&served), app_series(&t.scrape().await));
+    promtool_accepts(&served);
+    let anonymous = client.get(t.app.url("/metrics")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let viewer = client.get(t.app.url("/metrics")).bearer_auth(token(Role::Viewer)).send().await.unwrap();
+    assert_eq!(viewer.status(), 403);
+    let post = client.post(t.app.url("/metrics")).bearer_auth(token(Role::Operator)).send().await.unwrap();
+    assert_eq!(post.status(), 405);
     t.cleanup_redis().await;
 }
 
@@ -309,5 +333,10 @@ async fn a_redis_that_never_answers_costs_only_the_counters() {
     assert!(metric_value(&text, "cityflow_trigger_invocations_total", &[("component", "ingest"), ("outcome", "ok")]) >= 2.0, "{text}");
     assert_eq!(metric_value(&text, "cityflow_trigger_redeliveries_total", &[("component", "ingest")]), 0.0, "{text}");
     assert!(t.app.wait_for_log("application metrics left out of this scrape", Duration::from_secs(5)).await, "{}", t.app.logs());
+    // GET /metrics fails the scrape visibly rather than answer counters back at zero.
+    let resp = t.app.client().get(t.app.url("/metrics")).bearer_auth(token(Role::Operator)).send().await.unwrap();
+    assert_eq!(resp.status(), 503);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "service_unavailable", "{body}");
     drop(black_hole);
 }

@@ -565,9 +565,9 @@ fn exported_families() -> BTreeMap<String, &'static str> {
         }
     }
     assert!(families.len() >= 10, "could not read the metric families of triggers/src/metrics.rs: {families:?}");
-    // The application's own counters, exported from Redis by triggers/src/app_metrics.rs:
-    // `family("<name>", MetricType::<KIND>, ...)`.
-    let source = std::fs::read_to_string(root().join("triggers/src/app_metrics.rs")).unwrap();
+    // The application's own counters, read from Redis and rendered by
+    // components/lib/app-metrics/src/text.rs: `family("<name>", MetricType::<KIND>, ...)`.
+    let source = std::fs::read_to_string(root().join("components/lib/app-metrics/src/text.rs")).unwrap();
     let mut app_families = 0;
     for (i, _) in source.match_indices("family(\"") {
         let rest = &source[i + "family(\"".len()..];
@@ -577,12 +577,12 @@ fn exported_families() -> BTreeMap<String, &'static str> {
             "COUNTER" => "counter",
             "GAUGE" => "gauge",
             "SUMMARY" => "summary",
-            other => panic!("app_metrics.rs: family {name} of unexpected type {other}"),
+            other => panic!("app-metrics text.rs: family {name} of unexpected type {other}"),
         };
         families.insert(name.to_string(), kind);
         app_families += 1;
     }
-    assert!(app_families >= 6, "could not read the metric families of triggers/src/app_metrics.rs: {families:?}");
+    assert!(app_families >= 6, "could not read the metric families of components/lib/app-metrics/src/text.rs: {families:?}");
     families
 }
 
@@ -677,7 +677,7 @@ fn the_dashboard_queries_only_series_the_runtime_exports() {
         let metrics: Vec<String> = promql_identifiers(expr).into_iter().filter(|w| w.starts_with("cityflow_") || w.contains(':')).collect();
         assert!(!metrics.is_empty(), "{title}: `{expr}` queries no cityflow series");
         for m in metrics {
-            assert!(series.contains(&m), "{title}: `{m}` is not exported by the runtime (triggers/src/metrics.rs, app_metrics.rs)");
+            assert!(series.contains(&m), "{title}: `{m}` is not exported by the runtime (triggers/src/metrics.rs, components/lib/app-metrics/src/text.rs)");
         }
         if expr.contains("histogram_quantile") {
             assert!(expr.contains("_bucket") && expr.contains("le"), "{title}: histogram_quantile needs _bucket series summed by le");

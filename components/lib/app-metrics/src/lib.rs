@@ -5,12 +5,17 @@
 //! listener here — reads the hash back at scrape time.
 //!
 //! [`Update`] is the write side (one hash command per counter, sent inside the components'
-//! publish script); [`Snapshot`] is the read side (the hash's fields, typed and validated).
+//! publish script); [`Snapshot`] is the read side (the hash's fields, typed and validated),
+//! and `prometheus_text` (feature `text`) its Prometheus exposition.
 
 mod snapshot;
+#[cfg(feature = "text")]
+mod text;
 mod update;
 
 pub use snapshot::{Cycle, Snapshot};
+#[cfg(feature = "text")]
+pub use text::prometheus_text;
 pub use update::{message_rejected, message_stored, predictor_cycle, rerouter_cycle, Update};
 
 /// The hash, below the deployment's Redis prefix.

@@ -32,7 +32,7 @@ pub fn run_logged<S: Summary>(component: &str, now: i64, cycle: impl FnOnce(i64)
 pub fn handle_http<S: Summary>(req: &Request, component: &str, kind: &str, cycle: impl FnOnce(i64) -> Result<S, String>) -> Response {
     match dispatch(req, component, kind, cycle) {
         Ok(body) => Response::builder().status(200).header("content-type", "application/json").body(body).build(),
-        Err(err) => error(&err),
+        Err(err) => error_response(&err),
     }
 }
 
@@ -46,7 +46,8 @@ fn dispatch<S: Summary>(req: &Request, component: &str, kind: &str, cycle: impl 
     serde_json::to_string(&summary).map_err(|e| ApiError::internal(e.to_string()))
 }
 
-fn require_operator(req: &Request, component: &str) -> Result<(), ApiError> {
+/// The caller's bearer token must be an operator's; the refusal is the API's JSON error.
+pub fn require_operator(req: &Request, component: &str) -> Result<(), ApiError> {
     let header = req.header("authorization").and_then(|v| v.as_str());
     crate::authorize(header, Role::Operator).map(|_| ()).map_err(|err| match err {
         AccessError::Misconfigured(detail) => {
@@ -58,7 +59,8 @@ fn require_operator(req: &Request, component: &str) -> Result<(), ApiError> {
     })
 }
 
-fn error(err: &ApiError) -> Response {
+/// An API error as the JSON response (with `allow` on 405, `www-authenticate` on 401).
+pub fn error_response(err: &ApiError) -> Response {
     let mut builder = Response::builder();
     builder.status(err.status()).header("content-type", "application/json").body(err.to_json());
     if let Some(allow) = err.allow() {
