@@ -415,17 +415,16 @@ core_budget() { # workload target_readings_per_s
   awk -v t="$2" -v d="$db_rate" -v n="$(nproc)" -v r="$(cpu_per_reading runtime "$1")" -v c="$(cpu_per_reading native "$1")" 'BEGIN {
     printf "at %d readings/s Postgres alone needs %.2f of the %d cores; the runtime adds %.2f cores (the native ceiling %.2f) before the broker, Redis and the publisher", t, t / d * n, n, t * r / 1e6, t * c / 1e6 }'
 }
-for ref in native seed database; do
-  name=$CEILING_REF; [ $ref = seed ] && name=$SEED_REF; [ $ref = database ] && name=$DATABASE_REF
-  bench_figure ingest "single readings: messages/s stored (c=${BEST_CONCURRENCY[single]})" "$(case_field runtime single messages_per_s)" msgs/s \
-    "$name" "$(case_field $ref single messages_per_s)" "value >= $TARGET_SINGLE_MSGS" \
-    --note "$(incomplete single runtime $ref)$([ $ref = database ] && core_budget single "$TARGET_SINGLE_MSGS")"
-done
-for ref in native seed database; do
-  name=$CEILING_REF; [ $ref = seed ] && name=$SEED_REF; [ $ref = database ] && name=$DATABASE_REF
-  bench_figure ingest "batches of $BATCH_SIZE: readings/s stored (c=${BEST_CONCURRENCY[batch]})" "$(case_field runtime batch readings_per_s)" readings/s \
-    "$name" "$(case_field $ref batch readings_per_s)" "value >= $TARGET_BATCH_READINGS" \
-    --note "$(incomplete batch runtime $ref)$([ $ref = database ] && core_budget batch "$TARGET_BATCH_READINGS")"
+# The rate beside each reference: single readings in messages/s, batches in readings/s.
+for workload in single batch; do
+  if [ $workload = single ]; then label="single readings: messages/s" field=messages_per_s unit=msgs/s target=$TARGET_SINGLE_MSGS
+  else label="batches of $BATCH_SIZE: readings/s" field=readings_per_s unit=readings/s target=$TARGET_BATCH_READINGS; fi
+  for ref in native seed database; do
+    name=$CEILING_REF; [ $ref = seed ] && name=$SEED_REF; [ $ref = database ] && name=$DATABASE_REF
+    bench_figure ingest "$label stored (c=${BEST_CONCURRENCY[$workload]})" "$(case_field runtime $workload $field)" $unit \
+      "$name" "$(case_field $ref $workload $field)" "value >= $target" \
+      --note "$(incomplete $workload runtime $ref)$([ $ref = database ] && core_budget $workload "$target")"
+  done
 done
 for workload in single batch; do
   label="single readings"; [ $workload = batch ] && label="batches of $BATCH_SIZE"

@@ -46,3 +46,19 @@ export function fill(node, ...children) {
   append(node, children);
   return node;
 }
+
+/** Shows `message` in a form's `error` node and, when the answer names a field, marks that
+ *  field invalid and moves the focus to it. */
+export function showFieldError(error, message, field) {
+  if (field) {
+    field.setAttribute('aria-invalid', 'true');
+    field.focus();
+  }
+  fill(error, message);
+}
+
+/** Clears a form's error and its fields' invalid marks before a new submit. */
+export function clearFieldErrors(error, fields) {
+  fill(error);
+  for (const field of Object.values(fields)) field.removeAttribute('aria-invalid');
+}

@@ -3,7 +3,7 @@
 // which records the intervention and sends the nearest available vehicle of the right type.
 
 import { api } from '../api.js';
-import { el, fill } from '../dom.js';
+import { clearFieldErrors, el, fill, showFieldError } from '../dom.js';
 import { number, t, tOr } from '../i18n.js';
 import { session } from '../session.js';
 import { toast } from '../toast.js';
@@ -79,13 +79,10 @@ function dispatchForm(zones, onDone) {
     result);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    fill(error);
+    clearFieldErrors(error, fields);
     fill(result);
-    for (const field of Object.values(fields)) field.removeAttribute('aria-invalid');
     if (!address.value.trim()) {
-      address.setAttribute('aria-invalid', 'true');
-      fill(error, t('emergency.addressRequired'));
-      address.focus();
+      showFieldError(error, t('emergency.addressRequired'), address);
       return;
     }
     const body = {
@@ -116,12 +113,7 @@ function dispatchForm(zones, onDone) {
       description.value = '';
       onDone();
     } catch (e) {
-      const field = fields[e.field];
-      if (field) {
-        field.setAttribute('aria-invalid', 'true');
-        field.focus();
-      }
-      fill(error, e.message);
+      showFieldError(error, e.message, fields[e.field]);
     } finally {
       submit.disabled = false;
     }

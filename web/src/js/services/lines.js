@@ -2,7 +2,7 @@
 // deleting is the admins' (the service refuses it to anyone else).
 
 import { api } from '../api.js';
-import { el, fill } from '../dom.js';
+import { clearFieldErrors, el, fill, showFieldError } from '../dom.js';
 import { t, tOr } from '../i18n.js';
 import { session } from '../session.js';
 import { toast } from '../toast.js';
@@ -46,8 +46,7 @@ export function linesSection() {
     mode.value = 'Bus';
     status.value = 'operationnel';
     fill(legend, t('lines.add'));
-    fill(error);
-    for (const field of Object.values(fields)) field.removeAttribute('aria-invalid');
+    clearFieldErrors(error, fields);
   }
   function edit(line) {
     editing = line;
@@ -65,9 +64,7 @@ export function linesSection() {
     fill(error);
     const body = { mode: mode.value, route: route.value.trim(), status: status.value };
     if (!body.route) {
-      route.setAttribute('aria-invalid', 'true');
-      fill(error, t('lines.routeRequired'));
-      route.focus();
+      showFieldError(error, t('lines.routeRequired'), route);
       return;
     }
     try {
@@ -77,12 +74,7 @@ export function linesSection() {
       reset();
       load();
     } catch (e) {
-      const field = fields[e.field];
-      if (field) {
-        field.setAttribute('aria-invalid', 'true');
-        field.focus();
-      }
-      fill(error, e.message);
+      showFieldError(error, e.message, fields[e.field]);
     }
   });
 
